@@ -1,0 +1,64 @@
+# ClaimDesk. `make run` starts everything on an embedded default; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Demo defaults for `make run`; any of them can be overridden from the environment.
+export DEBUG ?= true
+export DEMO_MODE ?= true
+export STAFF_2FA_REQUIRED ?= false
+
+.PHONY: run test lint format messages install migrate clean bench
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (PYTHON=$(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+catalogues: install
+	$(PY) manage.py compile_catalogues
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: install
+	$(PY) manage.py compile_catalogues
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_accounts
+	$(VENV)/bin/honcho start -f Procfile
+
+test: install
+	$(PY) manage.py compile_catalogues
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate both catalogues after changing user-facing strings (needs GNU gettext's xgettext).
+messages: install
+	$(PY) manage.py update_catalogues
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,34 @@
+"""Sign-in events go to the audit trail (who signed in, failed, or out, and from where)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from helpdesk.audit import audit_record
+from helpdesk.models import User
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    audit_record(actor=user, action="user.login", obj=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action="user.logout", obj=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    # The attempted username is kept (it is what an investigator needs); the password never is.
+    audit_record(
+        actor=None,
+        action="user.login_failed",
+        object_type="helpdesk.user",
+        object_id="-",
+        object_repr=str(credentials.get("username", ""))[:200],
+    )

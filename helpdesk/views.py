@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+from typing import cast
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from helpdesk import health, services
+from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
+from helpdesk.forms import OTPTokenForm, RegistrationForm
+from helpdesk.models import User
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    failures = {
+        part: reason
+        for part, reason in (("database", health.check_database()), ("broker", health.check_broker()))
+        if reason
+    }
+    body: dict[str, object] = {"status": "unavailable" if failures else "ok", "failing": failures}
+    if not failures:
+        body["heartbeats"] = {name: at.isoformat() for name, at in health.heartbeats().items()}
+    return JsonResponse(body, status=503 if failures else 200)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.customer_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data.get("display_name", ""),
+            phone=form.cleaned_data.get("phone", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
+        return redirect(_safe_next(request) or "home")
+    return render(request, "registration/register.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
+
+
+@login_required
+@never_cache
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    if not needs_second_factor(user) or is_verified(user):
+        return redirect(_safe_next(request) or "home")
+    if confirmed_totp_device(user) is None:
+        return redirect("otp_setup")
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = verify_totp(user, form.cleaned_data["otp_token"])
+        if device is not None:
+            otp_login(request, device)
+            services.audit_second_factor(user=user, action="user.2fa_verified")
+            return redirect(_safe_next(request) or "home")
+        form.add_error("otp_token", _("That code is not valid. Check your device's clock and try again."))
+    return render(request, "registration/otp_verify.html", {"form": form})
+
+
+@login_required
+@never_cache
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    if not user.is_staff_role or confirmed_totp_device(user) is not None:
+        return redirect("otp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            services.totp_device_confirm(user=user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor authentication is set up."))
+            return redirect(_safe_next(request) or "home")
+        form.add_error("otp_token", _("That code is not valid. Check your device's clock and try again."))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr_data_uri,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, _("Not allowed"), _("You do not have access to this page."))
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, _("Page not found"), _("There is nothing here. Check the address."))
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, _("Something went wrong"), _("We have been told. Please try again shortly."))
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+    return render(
+        request, "errors/error.html", {"status": status, "title": title, "message": message}, status=status
+    )

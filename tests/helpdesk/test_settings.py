@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from helpdesk.env import Env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3!x9#Lq2@vR7$wT1^zY5&bN8*cM4(dF6)gH0_jK-pQ+sU=eW~aZ",
+    "ALLOWED_HOSTS": "claimdesk.example.com",
+    "SITE_URL": "https://claimdesk.example.com",
+    "DATABASE_URL": "postgres://claimdesk@db.internal:5432/claimdesk",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("PYTEST")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "message"),
+    [
+        ("boolean", "ture", "expected one of true/false"),
+        ("integer", "ten", "expected a whole number"),
+        ("duration", "15 minutes", "expected a duration"),
+        ("url", "localhost:6379", "expected a URL starting with redis://"),
+    ],
+)
+def test_it_rejects_bad_values_naming_the_variable(method, value, message):
+    env = Env({"SOME_VAR": value})
+    reader = getattr(env, method)
+    args = {"boolean": (False,), "integer": (1,), "duration": (timedelta(),), "url": ("", ("redis",))}[method]
+    with pytest.raises(ImproperlyConfigured, match=message) as excinfo:
+        reader("SOME_VAR", *args)
+    assert "SOME_VAR" in str(excinfo.value)
+
+
+def test_it_parses_good_values():
+    env = Env({"B": "Yes", "I": "42", "D": "15m", "L": "a, b,,c", "BLANK": "  "})
+    assert env.boolean("B", False) is True
+    assert env.integer("I", 0, minimum=1) == 42
+    assert env.duration("D", timedelta()) == timedelta(minutes=15)
+    assert env.strings("L") == ["a", "b", "c"]
+    assert env.string("BLANK", "fallback") == "fallback"
+    with pytest.raises(ImproperlyConfigured, match=">= 50"):
+        env.integer("I", 0, minimum=50)
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_startup_fails_clearly_on_a_bad_variable():
+    result = run_manage("check", env={**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "forever"})
+    assert result.returncode == 2
+    assert "DB_CONN_MAX_AGE" in result.stderr and "whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_secret_key_is_required_outside_debug():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode == 2
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_it_refuses_an_unknown_database_scheme():
+    result = run_manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "mysql://x@y/z"})
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
