@@ -197,7 +197,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.string("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 # Media (claim evidence) lives outside the web root and has no URL: only permission-checked views serve it.
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No route serves this prefix; it exists because Django's test live server expects a string here.
+MEDIA_URL = "/_media-not-served/"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
