@@ -5,12 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Demo defaults for `make run`; any of them can be overridden from the environment.
-export DEBUG ?= true
-export DEMO_MODE ?= true
-export STAFF_2FA_REQUIRED ?= false
+# Demo defaults for `make run` only; any of them can be overridden from the environment.
+run: export DEBUG ?= true
+run: export DEMO_MODE ?= true
+run: export STAFF_2FA_REQUIRED ?= false
+# Tooling that imports settings outside pytest needs either DEBUG or a SECRET_KEY.
+DEV := DEBUG=true
 
-.PHONY: run test lint format messages install migrate clean bench
+.PHONY: run test lint format messages install migrate catalogues clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (PYTHON=$(PYTHON) not found)"; exit 1; }
@@ -24,10 +26,10 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 catalogues: install
-	$(PY) manage.py compile_catalogues
+	$(DEV) $(PY) manage.py compile_catalogues
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 run: install
 	$(PY) manage.py compile_catalogues
@@ -37,17 +39,17 @@ run: install
 	$(VENV)/bin/honcho start -f Procfile
 
 test: install
-	$(PY) manage.py compile_catalogues
+	$(DEV) $(PY) manage.py compile_catalogues
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(VENV)/bin/mypy .
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	$(DEV) $(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -55,10 +57,7 @@ format: install
 
 # Regenerate both catalogues after changing user-facing strings (needs GNU gettext's xgettext).
 messages: install
-	$(PY) manage.py update_catalogues
-
-bench: install
-	$(PY) -m bench
+	$(DEV) $(PY) manage.py update_catalogues
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,8 @@ PRODUCTION_ENV = {
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("PYTEST")}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    for leaked in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"):
+        clean.pop(leaked, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
