@@ -111,6 +111,7 @@ if _database_url:
     except ValueError as exc:
         raise ImproperlyConfigured(f"Environment variable DATABASE_URL: {exc}") from None
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default must work on a fresh clone
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "db.sqlite3")}
 
 if _db["ENGINE"] == "django.db.backends.postgresql":
