@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 run: export DEBUG ?= true
 run: export DEMO_MODE ?= true
 run: export STAFF_2FA_REQUIRED ?= false
+run: export WEB_PORT ?= 8000
+run: export SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 # Tooling that imports settings outside pytest needs either DEBUG or a SECRET_KEY.
 DEV := DEBUG=true
 
