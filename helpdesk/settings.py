@@ -349,5 +349,18 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# --- Outbound: SMS and webhooks ---------------------------------------------------------------------
+SMS_BACKEND = env.choice(
+    "SMS_BACKEND",
+    ["helpdesk.sms.LoggingBackend", "helpdesk.sms.HttpGatewayBackend"],
+    "helpdesk.sms.LoggingBackend",
+)
+SMS_GATEWAY_URL = env.url("SMS_GATEWAY_URL", "", ("https", "http")) if env.is_set("SMS_GATEWAY_URL") else ""
+SMS_GATEWAY_SECRET = env.string("SMS_GATEWAY_SECRET")
+if SMS_BACKEND.endswith("HttpGatewayBackend") and not (SMS_GATEWAY_URL and SMS_GATEWAY_SECRET):
+    raise ImproperlyConfigured("SMS_BACKEND=HttpGatewayBackend needs SMS_GATEWAY_URL and SMS_GATEWAY_SECRET.")
+# Networks outbound requests (webhooks, SMS gateway) may reach even though they are not public.
+OUTBOUND_ALLOWED_NETWORKS = env.strings("OUTBOUND_ALLOWED_NETWORKS")
+
 # --- Product settings -------------------------------------------------------------------------------
 DEMO_MODE = env.boolean("DEMO_MODE", default=False)
