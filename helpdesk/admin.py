@@ -7,7 +7,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import AuditEntry, User
+from helpdesk import webhooks
+from helpdesk.models import (
+    AuditEntry,
+    NotificationTemplate,
+    OutboxMessage,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 @admin.register(User)
@@ -40,3 +48,44 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(admin.ModelAdmin):
+    list_display = ["event", "channel", "language", "subject", "updated_at"]
+    list_filter = ["channel", "language"]
+    search_fields = ["event", "subject", "body"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "event", "created_at", "attempts", "dispatched_at", "failed_at", "last_error"]
+    list_filter = ["event"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(_ReadOnlyAdmin):
+    """Shown for support; endpoints are created and rotated through helpdesk.webhooks services."""
+
+    list_display = ["url", "platform_id", "enabled", "disabled_reason", "created_at"]
+    exclude = ["secret", "previous_secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ["msg_id", "event", "endpoint", "status", "attempts", "last_status_code", "created_at"]
+    list_filter = ["status", "event"]
+    actions = ["replay"]
+
+    @admin.action(description=_("Send again"))
+    def replay(self, request: HttpRequest, queryset: Any) -> None:
+        for delivery in queryset.select_related("endpoint"):
+            webhooks.webhook_delivery_replay(actor=request.user, delivery=delivery)  # type: ignore[arg-type]
