@@ -4,12 +4,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import webhooks
+from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import (
     AuditEntry,
+    CalendarDay,
     NotificationTemplate,
     OutboxMessage,
     User,
@@ -89,3 +92,30 @@ class WebhookDeliveryAdmin(_ReadOnlyAdmin):
     def replay(self, request: HttpRequest, queryset: Any) -> None:
         for delivery in queryset.select_related("endpoint"):
             webhooks.webhook_delivery_replay(actor=request.user, delivery=delivery)  # type: ignore[arg-type]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action="calendar.day_saved",
+                obj=obj,
+                after=snapshot(obj, ["day", "kind", "name"]),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action="calendar.day_deleted",
+                obj=obj,
+                before=snapshot(obj, ["day", "kind", "name"]),
+            )
+            super().delete_model(request, obj)

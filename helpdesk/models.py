@@ -388,3 +388,29 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+
+class CalendarDay(models.Model):
+    """An operator's correction to the mainland China holiday calendar.
+
+    The ``chinese-calendar`` package is the default source, but it only knows the years the State Council
+    has published; a new year's holidays and make-up working days (调休) can be entered here the day
+    they are announced, and they win over the package.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (closed)")
+        MAKEUP = "makeup", _("Make-up working day (open)")
+        NORMAL = "normal", _("Ordinary day")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"
