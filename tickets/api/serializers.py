@@ -1,0 +1,191 @@
+"""Input and output shapes of the claims API. Input serializers parse; services decide and write."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from contacts.models import Platform, PlatformStatus, ProblemType
+from helpdesk.phones import normalize_personal_phone
+from tickets.forms import ACCESS_LOSS_TYPES, CURRENCIES, MAX_AMOUNT, clean_identifier
+from tickets.models import Claim, ClaimEvent, ContactChannel, DesiredOutcome, Evidence, PaymentChannel
+
+
+def _django_to_drf(func: Any, value: Any) -> Any:
+    try:
+        return func(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    platform = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Platform.objects.exclude(status=PlatformStatus.CLOSED)
+    )
+    problem_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ProblemType.objects.filter(is_active=True)
+    )
+    order_number = serializers.CharField(max_length=64)
+    product = serializers.CharField(max_length=120)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT
+    )
+    currency = serializers.ChoiceField(choices=CURRENCIES, default="CNY")
+    payment_channel = serializers.ChoiceField(choices=PaymentChannel.choices)
+    paid_at = serializers.DateTimeField()
+    transaction_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    access_lost_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(min_length=20, max_length=5000)
+    desired_outcome = serializers.ChoiceField(choices=DesiredOutcome.choices)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    preferred_contact = serializers.ChoiceField(choices=ContactChannel.choices, default=ContactChannel.IN_APP)
+    evidence = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=settings.EVIDENCE_MAX_FILES, write_only=True
+    )
+
+    def validate_order_number(self, value: str) -> str:
+        return _django_to_drf(lambda v: clean_identifier(v, required=True), value)
+
+    def validate_transaction_id(self, value: str) -> str:
+        return _django_to_drf(lambda v: clean_identifier(v, required=False), value)
+
+    def validate_contact_phone(self, value: str) -> str:
+        return _django_to_drf(normalize_personal_phone, value)
+
+    def validate_paid_at(self, value: Any) -> Any:
+        if value > timezone.now() + timedelta(minutes=5):
+            raise serializers.ValidationError(_("The payment time cannot be in the future."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("preferred_contact") in (ContactChannel.PHONE, ContactChannel.SMS) and not attrs.get(
+            "contact_phone"
+        ):
+            raise serializers.ValidationError(
+                {"contact_phone": [_("Enter a phone number so we can call or text you.")]}
+            )
+        if attrs["problem_type"].slug in ACCESS_LOSS_TYPES and not attrs.get("access_lost_at"):
+            raise serializers.ValidationError(
+                {"access_lost_at": [_("Tell us when you lost access to the account.")]}
+            )
+        return attrs
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "sha256", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj: Evidence) -> str:
+        return f"/claims/{obj.claim.reference}/evidence/{obj.pk}/"
+
+
+class ClaimEventSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClaimEvent
+        fields = ["id", "kind", "by", "body", "data", "created_at"]
+        read_only_fields = fields
+
+    def get_by(self, obj: ClaimEvent) -> str:
+        return obj.actor_label
+
+
+class ClaimListSerializer(serializers.ModelSerializer):
+    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    problem_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "reference",
+            "subject",
+            "status",
+            "platform",
+            "problem_type",
+            "order_number",
+            "amount",
+            "currency",
+            "late_filed",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimDetailSerializer(ClaimListSerializer):
+    timeline = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+    masked = serializers.ListField(source="redacted_kinds", child=serializers.CharField(), read_only=True)
+
+    class Meta(ClaimListSerializer.Meta):
+        fields = [
+            *ClaimListSerializer.Meta.fields,
+            "product",
+            "payment_channel",
+            "paid_at",
+            "transaction_id",
+            "access_lost_at",
+            "description",
+            "desired_outcome",
+            "contact_phone",
+            "preferred_contact",
+            "masked",
+            "first_response_due_at",
+            "resolution_due_at",
+            "resolved_at",
+            "rating",
+            "rating_comment",
+            "timeline",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+    def get_timeline(self, obj: Claim) -> list[dict[str, Any]]:
+        events = self.context.get("events")
+        if events is None:
+            events = ClaimEvent.objects.filter(claim=obj, is_internal=False)
+        return ClaimEventSerializer(events, many=True).data  # type: ignore[return-value]
+
+    def get_evidence(self, obj: Claim) -> list[dict[str, Any]]:
+        rows = self.context.get("evidence")
+        if rows is None:
+            rows = list(Evidence.objects.filter(claim=obj))
+        for row in rows:
+            row.claim = obj
+        return EvidenceSerializer(rows, many=True).data  # type: ignore[return-value]
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RatingSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    evidence = serializers.ListField(
+        child=serializers.FileField(), min_length=1, max_length=settings.EVIDENCE_MAX_FILES
+    )
