@@ -170,17 +170,16 @@ class ClaimForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         channel = data.get("preferred_contact")
-        if channel in (ContactChannel.PHONE, ContactChannel.SMS) and not data.get("contact_phone"):
-            if "contact_phone" not in self.errors:
-                self.add_error("contact_phone", _("Enter a phone number so we can call or text you."))
+        needs_phone = channel in (ContactChannel.PHONE, ContactChannel.SMS)
+        if needs_phone and not data.get("contact_phone") and "contact_phone" not in self.errors:
+            self.add_error("contact_phone", _("Enter a phone number so we can call or text you."))
         problem_type = data.get("problem_type")
         if (
             problem_type is not None
             and problem_type.slug in ACCESS_LOSS_TYPES
             and not data.get("access_lost_at")
-        ):
-            if "access_lost_at" not in self.errors:
-                self.add_error("access_lost_at", _("Tell us when you lost access to the account."))
+        ) and "access_lost_at" not in self.errors:
+            self.add_error("access_lost_at", _("Tell us when you lost access to the account."))
         return data
 
 

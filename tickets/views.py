@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,10 +73,8 @@ def clean_files(files: list[UploadedFile], room: int) -> tuple[list[CleanUpload]
 
 
 def tell_about_files_and_masking(request: HttpRequest, rejected: list[tuple[str, str]], kinds: Any) -> None:
-    for name, reason in rejected:
-        messages.warning(
-            request, _("“%(name)s” was not attached: %(reason)s") % {"name": name, "reason": reason}
-        )
+    for _name, reason in rejected:
+        messages.warning(request, _("Not attached: %(reason)s") % {"reason": reason})
     for message in masking_messages(kinds):
         messages.info(request, message)
 
@@ -375,7 +373,7 @@ def claim_add_evidence(request: HttpRequest, reference: str) -> HttpResponse:
         return _render_detail(request, claim, status=400, evidence_errors=[_("Choose at least one file.")])
     room = settings.EVIDENCE_MAX_FILES - Evidence.objects.filter(claim=claim).count()
     accepted, rejected = clean_files(files, max(room, 0))
-    errors = [_("“%(name)s” was not attached: %(reason)s") % {"name": n, "reason": r} for n, r in rejected]
+    errors = [_("Not attached: %(reason)s") % {"reason": reason} for _name, reason in rejected]
     if accepted:
         try:
             services.claim_add_evidence(claim=claim, actor=user, files=accepted)
@@ -390,21 +388,14 @@ def claim_add_evidence(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
     claim = _get_claim(request, reference)
     evidence = Evidence.objects.filter(claim=claim, pk=evidence_id).first()
     if evidence is None:
-        raise_404()
-    assert evidence is not None
+        raise Http404
     return private_file_response(
         evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
     )
-
-
-def raise_404() -> None:
-    from django.http import Http404
-
-    raise Http404
 
 
 @login_required

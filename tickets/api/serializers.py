@@ -103,8 +103,12 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
 
 class ClaimListSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    problem_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    platform: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    problem_type: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True)
 
     class Meta:

@@ -3,11 +3,11 @@ another customer's reference answers 404 like one that does not exist."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -125,7 +125,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="File a claim",
         description=(
-            "JSON, or multipart/form-data with up to 10 `evidence` files. Files that are refused come back in "
+            "JSON, or multipart/form-data with up to 10 `evidence` files. Refused files come back in "
             "`rejected_evidence` with a reason; the claim is filed with the others. Sensitive data in the "
             "text is masked and listed in `masked`. An open claim for the same order answers 409 with its "
             "reference."
@@ -142,13 +142,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         tags=["claims"],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        fingerprint = request_fingerprint(request.data, request.FILES)
+        fingerprint = request_fingerprint(cast(Mapping[str, Any], request.data), request.FILES)
         return idempotent(
             request, scope="claims.create", fingerprint=fingerprint, handler=lambda: self._create(request)
         )
 
     def _create(self, request: Request) -> Response:
-        data = {key: value for key, value in request.data.items() if key != "evidence"}
+        body = cast(Mapping[str, Any], request.data)
+        data = {key: body[key] for key in body if key != "evidence"}
         serializer = ClaimCreateSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         customer = cast(User, request.user)
@@ -276,6 +277,3 @@ def _max_files() -> int:
     from django.conf import settings
 
     return int(settings.EVIDENCE_MAX_FILES)
-
-
-__all__ = ["ClaimViewSet", "Http404"]
