@@ -149,6 +149,7 @@ AUTH_USER_MODEL = "helpdesk.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "helpdesk.backends.EmailOrPhoneBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

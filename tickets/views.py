@@ -58,12 +58,12 @@ def clean_files(files: list[UploadedFile], room: int) -> tuple[list[CleanUpload]
     for upload in files:
         name = (upload.name or "")[:120]
         if len(accepted) >= room:
-            rejected.append(
-                (
-                    name,
-                    _("A claim can hold at most %(count)d files.") % {"count": settings.EVIDENCE_MAX_FILES},
-                )
-            )
+            limit = settings.EVIDENCE_MAX_FILES
+            reason = _("“%(name)s”: a claim can hold at most %(count)d files.") % {
+                "name": name,
+                "count": limit,
+            }
+            rejected.append((name, reason))
             continue
         try:
             accepted.append(clean_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES))
@@ -260,6 +260,13 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
         "evidence_errors": forms.get("evidence_errors", []),
+        # A refused action (e.g. reopening after the window) is explained at the top of the actions.
+        "action_errors": [
+            error
+            for key in ("withdraw_form", "reopen_form", "rating_form")
+            if forms.get(key) is not None
+            for error in forms[key].non_field_errors()
+        ],
         "max_files": settings.EVIDENCE_MAX_FILES,
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     }

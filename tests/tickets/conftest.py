@@ -27,7 +27,21 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def platform(db):
+    ensure_problem_types()  # transactional tests flush the data migration's rows
     return claim_platform()
+
+
+def ensure_problem_types() -> None:
+    import importlib
+
+    from contacts.models import ProblemType
+
+    standard = importlib.import_module("contacts.migrations.0002_problem_types").PROBLEM_TYPES
+    for slug, name_zh, name_en, severity, order in standard:
+        ProblemType.objects.get_or_create(
+            slug=slug,
+            defaults={"name_zh": name_zh, "name_en": name_en, "severity": severity, "sort_order": order},
+        )
 
 
 def png_bytes(size: tuple[int, int] = (40, 30), color: str = "red") -> bytes:

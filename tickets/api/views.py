@@ -86,9 +86,72 @@ CLAIM_EXAMPLE = {
 }
 
 
+CLAIM_SUMMARY_EXAMPLE = {
+    "reference": "XY-20261122-7K3Q9M",
+    "subject": "20240520001-充值未到账-紧急",
+    "status": "new",
+    "platform": "xingyun",
+    "problem_type": "topup-not-credited",
+    "order_number": "20240520001",
+    "amount": "100.00",
+    "currency": "CNY",
+    "late_filed": False,
+    "created_at": "2026-11-22T14:35:00+08:00",
+    "updated_at": "2026-11-22T14:35:00+08:00",
+}
+CLAIM_DETAIL_EXAMPLE = {
+    **CLAIM_SUMMARY_EXAMPLE,
+    "product": "100元游戏点卡",
+    "payment_channel": "alipay",
+    "paid_at": "2026-11-22T14:30:00+08:00",
+    "transaction_id": "2026112222001400001234567890",
+    "access_lost_at": None,
+    "description": "11月22日14:30购买100元游戏点卡，已付款，30分钟后仍未到账，订单显示“处理中”。",
+    "desired_outcome": "reissue",
+    "contact_phone": "+8613800138000",
+    "preferred_contact": "phone",
+    "masked": [],
+    "first_response_due_at": None,
+    "resolution_due_at": None,
+    "resolved_at": None,
+    "rating": None,
+    "rating_comment": "",
+    "timeline": [
+        {
+            "id": 1,
+            "kind": "filed",
+            "by": "",
+            "body": "",
+            "data": {},
+            "created_at": "2026-11-22T14:35:00+08:00",
+        }
+    ],
+    "evidence": [
+        {
+            "id": 7,
+            "original_name": "订单截图.png",
+            "content_type": "image/png",
+            "size": 183204,
+            "sha256": "9f2c0c1d6b1e4a5c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+            "created_at": "2026-11-22T14:35:00+08:00",
+            "url": "/claims/XY-20261122-7K3Q9M/evidence/7/",
+        }
+    ],
+}
+DETAIL_EXAMPLE = OpenApiExample("Claim", value=CLAIM_DETAIL_EXAMPLE, response_only=True)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Your claims, newest first", tags=["claims"]),
-    retrieve=extend_schema(summary="One of your claims with its timeline and evidence", tags=["claims"]),
+    list=extend_schema(
+        summary="Your claims, newest first",
+        examples=[OpenApiExample("Claims", value=CLAIM_SUMMARY_EXAMPLE, response_only=True)],
+        tags=["claims"],
+    ),
+    retrieve=extend_schema(
+        summary="One of your claims with its timeline and evidence",
+        examples=[DETAIL_EXAMPLE],
+        tags=["claims"],
+    ),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsCustomer]
@@ -138,7 +201,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             409: OpenApiResponse(description="An open claim for this order exists"),
             422: OpenApiResponse(description="Idempotency-Key reused with another body"),
         },
-        examples=[OpenApiExample("Top-up not credited", value=CLAIM_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("Top-up not credited", value=CLAIM_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Filed",
+                value={**CLAIM_DETAIL_EXAMPLE, "rejected_evidence": [], "notices": []},
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
         tags=["claims"],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -187,6 +258,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Write on your claim",
         request=ReplySerializer,
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
@@ -199,6 +271,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Add evidence files",
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
@@ -220,6 +293,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Withdraw your claim",
         request=ReasonSerializer,
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
@@ -234,6 +308,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Confirm the problem is solved",
         request=None,
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
@@ -248,6 +323,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Reopen within the reopen window",
         request=ReopenSerializer,
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
@@ -262,6 +338,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Rate a resolved claim (1-5)",
         request=RatingSerializer,
         responses={200: ClaimDetailSerializer},
+        examples=[DETAIL_EXAMPLE],
         tags=["claims"],
     )
     @action(detail=True, methods=["post"])
