@@ -309,11 +309,15 @@ OUTBOX_KICK_ON_COMMIT = env.boolean("OUTBOX_KICK_ON_COMMIT", not TESTING)
 OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 # Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
 IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
+# Webhooks to platforms (helpdesk/webhooks.py).
+WEBHOOK_TIMEOUT = env.duration("WEBHOOK_TIMEOUT", timedelta(seconds=10))
+WEBHOOK_SECRET_OVERLAP = env.duration("WEBHOOK_SECRET_OVERLAP", timedelta(hours=24))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "helpdesk.heartbeat", "schedule": 30.0, "kwargs": {"name": "beat"}},
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
+    "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
