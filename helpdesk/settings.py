@@ -394,3 +394,5 @@ CLAIM_REOPEN_WINDOW = env.duration("CLAIM_REOPEN_WINDOW", timedelta(days=7))
 CLAIM_HIGH_VALUE_AMOUNT = Decimal(env.integer("CLAIM_HIGH_VALUE_AMOUNT", 500, minimum=1))
 # When a platform publishes no resolution promise, the 12315 next-step panel appears after this long.
 CLAIM_ESCALATION_AFTER = env.duration("CLAIM_ESCALATION_AFTER", timedelta(days=7))
+# Seconds each process keeps platforms, problem types and claim rules for the filing path (0: off).
+CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING else 60, minimum=0)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tickets.models import Claim, ClaimEvent, Evidence, PlatformClaimPolicy
 
@@ -14,8 +17,8 @@ class PlatformClaimPolicyAdmin(admin.ModelAdmin):
 class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
-    fields = ["created_at", "kind", "is_internal", "actor_label", "body"]
-    readonly_fields = fields
+    fields = ("created_at", "kind", "is_internal", "actor_label", "body")
+    readonly_fields = ("created_at", "kind", "is_internal", "actor_label", "body")
     can_delete = False
 
 
@@ -29,10 +32,10 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["=reference", "=order_number"]
     inlines = [ClaimEventInline]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -41,5 +44,5 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "claim", "content_type", "size", "created_at"]
     list_select_related = ["claim"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

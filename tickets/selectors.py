@@ -3,13 +3,16 @@ queries however many claims, events and files there are."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from contacts.models import Platform, ProblemType
+from contacts.models import Platform, PlatformStatus, ProblemType
 from helpdesk.models import User
 from tickets.models import Claim, ClaimEvent, Evidence, PlatformClaimPolicy
 
@@ -66,3 +69,40 @@ def escalation_due_at(claim: Claim, policy: PlatformClaimPolicy | None) -> datet
 def active_policies() -> list[PlatformClaimPolicy]:
     """Every platform rule, for the filing form to show the one that applies."""
     return list(PlatformClaimPolicy.objects.exclude(rule_zh="", rule_en=""))
+
+
+# Platforms, problem types and their rules change a few times a year but are read on every claim filed:
+# each process keeps them for CLAIM_REFERENCE_DATA_TTL seconds (0 turns this off, as in tests).
+_reference_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    ttl = settings.CLAIM_REFERENCE_DATA_TTL
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    hit = _reference_cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _reference_cache[key] = (now + ttl, value)
+    return value
+
+
+def cached_policy_for(platform_id: int, problem_type_id: int) -> PlatformClaimPolicy | None:
+    return _cached(
+        f"policy:{platform_id}:{problem_type_id}", lambda: policy_for(platform_id, problem_type_id)
+    )
+
+
+def cached_platform(slug: str) -> Platform | None:
+    return _cached(
+        f"platform:{slug}",
+        lambda: Platform.objects.exclude(status=PlatformStatus.CLOSED).filter(slug=slug).first(),
+    )
+
+
+def cached_problem_type(slug: str) -> ProblemType | None:
+    return _cached(
+        f"problem_type:{slug}", lambda: ProblemType.objects.filter(slug=slug, is_active=True).first()
+    )

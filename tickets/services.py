@@ -33,7 +33,7 @@ from tickets.models import (
     Priority,
 )
 from tickets.redaction import redact, redact_fields
-from tickets.selectors import policy_for
+from tickets.selectors import cached_policy_for
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload
@@ -195,12 +195,9 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         )
     texts, kinds = redact_fields({name: getattr(data, name) for name in _REDACTED_TEXT_FIELDS})
     kinds |= data.redacted_kinds
-    existing = _open_claim_for(customer, data.platform, data.order_number)
-    if existing is not None:
-        raise DuplicateOpenClaim(existing)
-
+    # No "is there an open claim?" query first: the partial unique index answers that on insert.
     now = timezone.now()
-    policy = policy_for(data.platform, data.problem_type)
+    policy = cached_policy_for(data.platform.pk, data.problem_type.pk)
     late_reason = lateness(policy, data.access_lost_at or data.paid_at, now)
     score, priority, parts, high_value = initial_triage(data.problem_type, data.amount)
     claim = Claim(
@@ -243,8 +240,11 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                     raise DuplicateOpenClaim(existing) from None
                 raise
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
+            evidence_rows = (
+                Evidence.objects.bulk_create(_evidence_rows(claim, customer, stored)) if stored else []
+            )
+            claim.created_evidence = evidence_rows  # type: ignore[attr-defined]
             if stored:
-                Evidence.objects.bulk_create(_evidence_rows(claim, customer, stored))
                 events.append(
                     ClaimEvent(
                         claim=claim,
@@ -255,6 +255,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                     )
                 )
             ClaimEvent.objects.bulk_create(events)
+            claim.created_events = events  # type: ignore[attr-defined]  # the response needs no re-read
             audit_record(
                 actor=customer,
                 action="claim.filed",
@@ -268,9 +269,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                     "redacted": claim.redacted_kinds,
                 },
             )
-            outbox_write(
-                event="claim.filed", payload={"claim_id": claim.pk}, dedupe_key=f"claim.filed:{claim.pk}"
-            )
+            outbox_write(event="claim.filed", payload={"claim_id": claim.pk})
     except BaseException:
         _discard_files(stored)
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from contacts.models import Platform, PlatformStatus, ProblemType
 from helpdesk.phones import normalize_personal_phone
+from tickets import selectors
 from tickets.forms import ACCESS_LOSS_TYPES, CURRENCIES, MAX_AMOUNT, clean_identifier
 from tickets.models import Claim, ClaimEvent, ContactChannel, DesiredOutcome, Evidence, PaymentChannel
 
@@ -25,12 +26,27 @@ def _django_to_drf(func: Any, value: Any) -> Any:
         raise serializers.ValidationError(exc.messages) from None
 
 
+class CachedSlugField(serializers.SlugRelatedField):
+    """A slug resolved through the per-process reference-data cache (no query per claim filed)."""
+
+    def __init__(self, *, lookup: Callable[[str], Any], **kwargs: Any) -> None:
+        self.lookup = lookup
+        super().__init__(slug_field="slug", read_only=False, queryset=None, **kwargs)
+
+    def get_queryset(self) -> Any:  # only for the schema and browsable choices
+        return None
+
+    def to_internal_value(self, data: Any) -> Any:
+        found = self.lookup(str(data)) if isinstance(data, str | int) else None
+        if found is None:
+            self.fail("does_not_exist", slug_name="slug", value=str(data))
+        return found
+
+
 class ClaimCreateSerializer(serializers.Serializer):
-    platform = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Platform.objects.exclude(status=PlatformStatus.CLOSED)
-    )
-    problem_type = serializers.SlugRelatedField(
-        slug_field="slug", queryset=ProblemType.objects.filter(is_active=True)
+    platform = CachedSlugField(lookup=selectors.cached_platform, help_text=_("Platform slug, e.g. xingyun."))
+    problem_type = CachedSlugField(
+        lookup=selectors.cached_problem_type, help_text=_("Problem type slug, e.g. topup-not-credited.")
     )
     order_number = serializers.CharField(max_length=64)
     product = serializers.CharField(max_length=120)

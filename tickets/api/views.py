@@ -172,11 +172,19 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             customer=cast(User, self.request.user), reference=self.kwargs["reference"]
         )
 
-    def _detail(self, claim: Claim, status_code: int = 200, **extra: Any) -> Response:
+    def _detail(
+        self,
+        claim: Claim,
+        status_code: int = 200,
+        *,
+        events: list[Any] | None = None,
+        evidence: list[Any] | None = None,
+        **extra: Any,
+    ) -> Response:
         context = {
             "request": self.request,
-            "events": selectors.public_timeline(claim),
-            "evidence": selectors.claim_evidence(claim),
+            "events": selectors.public_timeline(claim) if events is None else events,
+            "evidence": selectors.claim_evidence(claim) if evidence is None else evidence,
         }
         data = dict(ClaimDetailSerializer(claim, context=context).data)
         data.update(extra)
@@ -239,6 +247,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         response = self._detail(
             claim,
             status.HTTP_201_CREATED,
+            events=claim.created_events,  # type: ignore[attr-defined]
+            evidence=claim.created_evidence,  # type: ignore[attr-defined]
             rejected_evidence=[{"name": name, "reason": reason} for name, reason in rejected],
             notices=masking_messages(claim.redacted_kinds),
         )
