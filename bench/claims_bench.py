@@ -114,20 +114,13 @@ def _claim_fields() -> dict[str, str]:
     }
 
 
-def _post(port: int, token: str, body: bytes, content_type: str) -> float:
+def _post(port: int, token: str, body: bytes, content_type: str, key: bool) -> float:
+    headers = {"Authorization": f"Token {token}", "Content-Type": content_type, "Accept-Language": "en"}
+    if key:
+        headers["Idempotency-Key"] = uuid.uuid4().hex
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "POST",
-        "/api/v1/claims/",
-        body=body,
-        headers={
-            "Authorization": f"Token {token}",
-            "Content-Type": content_type,
-            "Accept-Language": "en",
-            "Idempotency-Key": uuid.uuid4().hex,
-        },
-    )
+    conn.request("POST", "/api/v1/claims/", body=body, headers=headers)
     response = conn.getresponse()
     payload = response.read()
     conn.close()
@@ -183,7 +176,12 @@ def _multipart_body(png: bytes) -> tuple[bytes, str]:
 
 
 def _run(
-    port: int, tokens: list[str], total: int, clients: int, make_body: Callable[[], tuple[bytes, str]]
+    port: int,
+    tokens: list[str],
+    total: int,
+    clients: int,
+    make_body: Callable[[], tuple[bytes, str]],
+    key: bool = False,
 ) -> tuple[float, list[float]]:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -198,7 +196,7 @@ def _run(
                     return
             body, content_type = make_body()
             try:
-                elapsed = _post(port, token, body, content_type)
+                elapsed = _post(port, token, body, content_type, key)
             except Exception as exc:
                 errors.append(str(exc))
                 return
@@ -228,10 +226,13 @@ def main() -> None:
     server = _start_server(env, port)
     try:
         _run(port, tokens, 100, CLIENTS, _json_body)  # warm-up: imports, connections
-        wall, latencies = _run(port, tokens, CLAIMS, CLIENTS, _json_body)
         print(f"claims without files: {CLAIMS} with {CLIENTS} clients, {WORKERS} gunicorn workers")
-        print(f"  throughput {CLAIMS / wall:.0f} claims/s (target >= 200)")
-        print(f"  latency p50 {_ms(latencies, 0.5):.1f} ms, p95 {_ms(latencies, 0.95):.1f} ms")
+        for key in (False, True):
+            wall, latencies = _run(port, tokens, CLAIMS, CLIENTS, _json_body, key)
+            print(
+                f"  {'with' if key else 'without'} Idempotency-Key: {CLAIMS / wall:.0f} claims/s "
+                f"(target >= 200), p50 {_ms(latencies, 0.5):.1f} ms, p95 {_ms(latencies, 0.95):.1f} ms"
+            )
 
         png = screenshot_png()
         print(f"claims with one {len(png) / 1024 / 1024:.2f} MB PNG screenshot ({UPLOADS} claims each)")
@@ -240,7 +241,7 @@ def main() -> None:
             return _multipart_body(png)
 
         for clients in (1, CLIENTS):
-            wall, latencies = _run(port, tokens, UPLOADS, clients, with_file)
+            wall, latencies = _run(port, tokens, UPLOADS, clients, with_file, True)
             print(
                 f"  {clients} client(s): p50 {_ms(latencies, 0.5):.0f} ms, p95 {_ms(latencies, 0.95):.0f} ms "
                 f"(target p95 <= 250 ms), {UPLOADS / wall:.1f} claims/s"
