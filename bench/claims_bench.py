@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 CLAIMS = int(os.environ.get("BENCH_CLAIMS", "3000"))
 UPLOADS = int(os.environ.get("BENCH_UPLOADS", "60"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
 def _free_port() -> int:

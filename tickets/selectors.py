@@ -14,7 +14,7 @@ from django.http import Http404
 
 from contacts.models import Platform, PlatformStatus, ProblemType
 from helpdesk.models import User
-from tickets.models import Claim, ClaimEvent, Evidence, PlatformClaimPolicy
+from tickets.models import Claim, ClaimEvent, ClaimStatus, Evidence, PlatformClaimPolicy
 
 
 def claims_for_customer(*, customer: User) -> QuerySet[Claim]:
@@ -39,7 +39,12 @@ def claim_for_customer(*, customer: User, reference: str) -> Claim:
 
 
 def public_timeline(claim: Claim) -> list[ClaimEvent]:
-    return list(ClaimEvent.objects.filter(claim=claim, is_internal=False).order_by("created_at", "id"))
+    events = list(ClaimEvent.objects.filter(claim=claim, is_internal=False).order_by("created_at", "id"))
+    labels = dict(ClaimStatus.choices)
+    for event in events:
+        target = event.data.get("to") if isinstance(event.data, dict) else None
+        event.status_label = labels.get(target, "") if target else ""  # type: ignore[attr-defined]
+    return events
 
 
 def claim_evidence(claim: Claim) -> list[Evidence]:

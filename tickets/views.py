@@ -177,6 +177,11 @@ def _file_claim(
     data = services.ClaimInput(**form.cleaned_data)
     try:
         claim = services.claim_create(customer=customer, data=data, evidence=files)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        context = _form_context(form, _new_token(request), drafts.kept_files(request), rejected)
+        return render(request, "tickets/claim_new.html", context, status=400)
     except services.DuplicateOpenClaim as exc:
         drafts.clear(request)
         if files:
