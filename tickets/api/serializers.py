@@ -26,20 +26,20 @@ def _django_to_drf(func: Any, value: Any) -> Any:
         raise serializers.ValidationError(exc.messages) from None
 
 
-class CachedSlugField(serializers.SlugRelatedField):
+class CachedSlugField(serializers.CharField):
     """A slug resolved through the per-process reference-data cache (no query per claim filed)."""
+
+    default_error_messages = {"does_not_exist": _("There is no “{value}”.")}
 
     def __init__(self, *, lookup: Callable[[str], Any], **kwargs: Any) -> None:
         self.lookup = lookup
-        super().__init__(slug_field="slug", read_only=False, queryset=None, **kwargs)
+        super().__init__(max_length=60, **kwargs)
 
-    def get_queryset(self) -> Any:  # only for the schema and browsable choices
-        return None
-
-    def to_internal_value(self, data: Any) -> Any:
-        found = self.lookup(str(data)) if isinstance(data, str | int) else None
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        slug = super().run_validation(data)
+        found = self.lookup(slug)
         if found is None:
-            self.fail("does_not_exist", slug_name="slug", value=str(data))
+            self.fail("does_not_exist", value=slug)
         return found
 
 

@@ -269,3 +269,16 @@ def test_the_claims_api_is_in_the_schema(client):
 
 def test_png_bytes_helper_is_a_png():
     assert png_bytes().startswith(b"\x89PNG")
+
+
+def test_an_unknown_platform_or_problem_type_is_a_clear_400(api, platform):
+    response = api.post(
+        "/api/v1/claims/",
+        body(platform="nowhere", problem_type="nothing"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields["platform"] == ["There is no “nowhere”."]
+    assert "problem_type" in fields
