@@ -291,3 +291,34 @@ def test_customers_sign_in_with_their_phone_number(client, customer, platform):
     User.objects.filter(pk=customer.pk).update(phone="+8613800138000")
     response = client.post("/accounts/login/", {"username": "138 0013 8000", "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "zh", "en"),
+    [
+        ("platform", "", "该字段是必填项", "This field is required"),
+        ("problem_type", "999999", "选择一个有效的选项", "Select a valid choice"),
+        ("order_number", "a b", "请只使用字母", "Use only letters"),
+        ("product", "", "该字段是必填项", "This field is required"),
+        ("amount", "0", "大于或等于0.01", "greater than or equal to 0.01"),
+        ("amount", "1.234", "小数不超过 2 位", "decimal place"),
+        ("currency", "EUR", "选择一个有效的选项", "Select a valid choice"),
+        ("payment_channel", "cash", "选择一个有效的选项", "Select a valid choice"),
+        ("paid_at", "昨天", "请输入付款时间", "Enter the payment time"),
+        ("transaction_id", "流水号", "请只使用字母", "Use only letters"),
+        ("description", "没到账", "至少 20 个字", "at least 20 characters"),
+        ("desired_outcome", "", "该字段是必填项", "This field is required"),
+        ("contact_phone", "12345", "请输入有效的手机号码", "Enter a valid phone number"),
+        ("preferred_contact", "pigeon", "选择一个有效的选项", "Select a valid choice"),
+    ],
+)
+def test_every_field_says_what_is_wrong_in_both_languages(field, value, zh, en, login_as, customer, platform):
+    client = login_as(customer)
+    data = {**form_data(platform), field: value}
+    response = client.post("/claims/new/", data)
+    assert response.status_code == 400
+    assert zh in response.content.decode(), field
+    client.cookies["claimdesk_language"] = "en"
+    response = client.post("/claims/new/", data)
+    assert en in response.content.decode(), field
+    assert Claim.objects.count() == 0
