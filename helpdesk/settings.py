@@ -318,6 +318,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
+    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------

@@ -5,14 +5,17 @@ and a form sent back with errors keeps the files that were already accepted. Fil
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
+from django.utils import timezone
 
 from helpdesk.uploads import CleanUpload, delete_private, store_private
 
 _KEY = "claim_draft"
+_FOLDER = "drafts"
 _SKIP = {"csrfmiddlewaretoken", "evidence"}
 
 
@@ -36,7 +39,7 @@ def save(request: HttpRequest, *, data: Mapping[str, Any], files: list[CleanUplo
         known.add(upload.sha256)
         kept.append(
             {
-                "name": store_private(upload, folder="drafts"),
+                "name": store_private(upload, folder=_FOLDER),
                 "sha256": upload.sha256,
                 "content_type": upload.content_type,
                 "extension": upload.extension,
@@ -75,3 +78,19 @@ def clear(request: HttpRequest) -> None:
     for meta in kept_files(request):
         delete_private(meta["name"])
     request.session.pop(_KEY, None)
+
+
+def purge_abandoned(max_age: timedelta = timedelta(days=1)) -> int:
+    """Remove draft files older than ``max_age``: their sessions were abandoned (or already filed)."""
+    cutoff = timezone.now() - max_age
+    try:
+        _dirs, names = default_storage.listdir(_FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            delete_private(path)
+            removed += 1
+    return removed

@@ -94,3 +94,21 @@ def open_evidence(evidence: Evidence) -> bytes:
 
     with default_storage.open(evidence.storage_name, "rb") as handle:
         return handle.read()
+
+
+def test_abandoned_draft_files_are_purged(client, platform):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from tickets.tasks import purge_draft_files
+
+    client.post("/claims/new/", {**form_data(platform), "evidence": [png_file("draft.png")]})
+    names = default_storage.listdir("drafts")[1]
+    assert len(names) == 1
+    assert purge_draft_files() == 0
+    old = time.time() - 2 * 86400
+    os.utime(default_storage.path(f"drafts/{names[0]}"), (old, old))
+    assert purge_draft_files() == 1
+    assert default_storage.listdir("drafts")[1] == []

@@ -103,7 +103,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
-        return f"/claims/{obj.claim.reference}/evidence/{obj.pk}/"
+        return f"/api/v1/claims/{obj.claim.reference}/evidence/{obj.pk}/"
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):
@@ -251,7 +251,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
                 "size": row.size,
                 "sha256": row.sha256,
                 "created_at": _dt(row.created_at),
-                "url": f"/claims/{obj.reference}/evidence/{row.pk}/",
+                "url": f"/api/v1/claims/{obj.reference}/evidence/{row.pk}/",
             }
             for row in rows
         ]

@@ -8,7 +8,9 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -26,6 +28,7 @@ from rest_framework.throttling import UserRateThrottle
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import idempotent, request_fingerprint
 from helpdesk.models import User
+from helpdesk.uploads import private_file_response
 from tickets import selectors, services
 from tickets.api.serializers import (
     ClaimCreateSerializer,
@@ -134,7 +137,7 @@ CLAIM_DETAIL_EXAMPLE = {
             "size": 183204,
             "sha256": "9f2c0c1d6b1e4a5c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
             "created_at": "2026-11-22T14:35:00+08:00",
-            "url": "/claims/XY-20261122-7K3Q9M/evidence/7/",
+            "url": "/api/v1/claims/XY-20261122-7K3Q9M/evidence/7/",
         }
     ],
 }
@@ -298,6 +301,27 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise ValidationError({"evidence": [f"{name}: {reason}" for name, reason in rejected]})
         claim = selectors.claim_for_customer(customer=cast(User, request.user), reference=claim.reference)
         return self._detail(claim, rejected_evidence=[{"name": n, "reason": r} for n, r in rejected])
+
+    @extend_schema(
+        summary="Download one evidence file (attachment, nosniff)",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="The file, as an attachment",
+                examples=[OpenApiExample("File", value="(binary)", response_only=True)],
+            )
+        },
+        tags=["claims"],
+    )
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)")
+    def evidence_file(self, request: Request, reference: str, evidence_id: str) -> HttpResponseBase:
+        claim = self.get_object()
+        evidence = Evidence.objects.filter(claim=claim, pk=int(evidence_id)).first()
+        if evidence is None:
+            raise Http404
+        return private_file_response(
+            evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
+        )
 
     @extend_schema(
         summary="Withdraw your claim",

@@ -282,3 +282,15 @@ def test_an_unknown_platform_or_problem_type_is_a_clear_400(api, platform):
     fields = response.json()["error"]["fields"]
     assert fields["platform"] == ["There is no “nowhere”."]
     assert "problem_type" in fields
+
+
+def test_evidence_downloads_through_the_api_for_the_owner_only(api, customer, other_customer, platform):
+    data = api.post("/api/v1/claims/", {**body(), "evidence": [png_file("a.png")]}, format="multipart").json()
+    url = data["evidence"][0]["url"]
+    response = api.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    other = APIClient()
+    other.force_authenticate(other_customer)
+    assert other.get(url).status_code == 404
