@@ -127,7 +127,8 @@ def lateness(policy: PlatformClaimPolicy | None, since: datetime, now: datetime)
         return ""
     hours = int(elapsed.total_seconds() // 3600)
     limit = int(policy.report_within.total_seconds() // 3600)
-    return f"reported {hours} h after the event; the platform's limit is {limit} h"
+    # Stored for the agents' tools in the domain's language, like the subject line.
+    return f"事发 {hours} 小时后报告，平台规定 {limit} 小时内"
 
 
 def _actor_label(user: User) -> str:
@@ -165,6 +166,18 @@ def _unique_by_hash(files: list[CleanUpload], known: set[str] | None = None) -> 
     return out
 
 
+def _download_name(upload: CleanUpload) -> str:
+    """The customer's file name, with the extension of what we actually stored (HEIC becomes JPEG)."""
+    stem, dot, suffix = upload.original_name.rpartition(".")
+    if (
+        dot
+        and suffix.lower() != upload.extension
+        and not (suffix.lower() == "jpeg" and upload.extension == "jpg")
+    ):
+        return f"{stem[:190]}.{upload.extension}"
+    return upload.original_name[:200]
+
+
 def _evidence_rows(claim: Claim, actor: User, stored: list[tuple[CleanUpload, str]]) -> list[Evidence]:
     now = timezone.now()
     return [
@@ -174,7 +187,7 @@ def _evidence_rows(claim: Claim, actor: User, stored: list[tuple[CleanUpload, st
             sha256=upload.sha256,
             content_type=upload.content_type,
             size=upload.size,
-            original_name=upload.original_name[:200],
+            original_name=_download_name(upload),
             uploaded_by=actor,
             created_at=now,
         )

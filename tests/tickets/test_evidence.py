@@ -112,3 +112,8 @@ def test_abandoned_draft_files_are_purged(client, platform):
     os.utime(default_storage.path(f"drafts/{names[0]}"), (old, old))
     assert purge_draft_files() == 1
     assert default_storage.listdir("drafts")[1] == []
+
+
+def test_the_download_name_matches_what_was_stored(login_as, customer, platform):
+    _file_claim(login_as(customer), platform, SimpleUploadedFile("截图.jpg", png_bytes()))
+    assert Evidence.objects.get().original_name == "截图.png"
