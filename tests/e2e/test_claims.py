@@ -8,11 +8,12 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
-from tests.tickets.conftest import png_bytes
+from tests.tickets.conftest import ensure_problem_types, png_bytes
 from tickets.models import Claim, Evidence
 
 
 def test_a_customer_files_a_claim_with_a_screenshot_on_a_phone(page: Page, live_server, customer):
+    ensure_problem_types()  # live-server tests flush the data migration's rows between tests
     claim_platform()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, customer)
@@ -54,3 +55,33 @@ def test_a_customer_files_a_claim_with_a_screenshot_on_a_phone(page: Page, live_
     # And it is on the list of the customer's claims.
     page.get_by_role("link", name="我的全部索赔").click()
     expect(page.get_by_role("link", name=claim.reference)).to_be_visible()
+
+
+def test_the_form_adapts_to_the_problem_type_and_shows_the_platforms_rule(page: Page, live_server, db):
+    from contacts.models import ProblemType
+    from tickets.models import PlatformClaimPolicy
+
+    ensure_problem_types()
+    platform = claim_platform()
+    PlatformClaimPolicy.objects.create(
+        platform=platform,
+        problem_type=ProblemType.objects.get(slug="topup-not-credited"),
+        report_within=timedelta(hours=24),
+        rule_zh="充值失败须在24小时内报告",
+        rule_en="Failed top-ups must be reported within 24 hours",
+    )
+    page.goto(f"{live_server.url}/claims/new/")  # a guest may start a claim
+    rule = page.get_by_text("充值失败须在24小时内报告")
+    access_lost = page.locator("#id_access_lost_at")
+    page.get_by_label("平台").select_option(label="星云卡盟")
+    page.get_by_label("遇到了什么问题").select_option(label="充值未到账")
+    expect(rule).to_be_visible()
+    expect(access_lost).to_be_hidden()
+    page.get_by_label("遇到了什么问题").select_option(label="账号被盗")
+    expect(rule).to_be_hidden()
+    expect(access_lost).to_be_visible()
+    expect(page.get_by_text("请附上您注意到的登录提醒或设置被更改的截图。")).to_be_visible()
+    # Keyboard: the problem type select and the next field are reachable with Tab.
+    page.get_by_label("遇到了什么问题").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_order_number"
