@@ -275,6 +275,7 @@ EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
+EMAIL_FILE_PATH = env.string("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "ClaimDesk <noreply@claimdesk.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -293,8 +294,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than any countdown we use; long delays are kept in the database, not in the broker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task (its worker died) is handed out again after this long. Longer than any task
+    # runs and any countdown we use: long delays (webhook retries, SLA due times) live in the database.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(
+            env.duration("CELERY_VISIBILITY_TIMEOUT", timedelta(hours=1)).total_seconds()
+        )
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
