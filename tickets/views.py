@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -159,6 +160,18 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return _file_claim(request, form, accepted + drafts.take_files(request), rejected, token)
 
 
+def _filing_too_fast(customer: User) -> bool:
+    """The web form honours the same per-account rate as the API (API_THROTTLE_CLAIMS, e.g. 30/hour)."""
+    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    rate = rates.get("claims")
+    if not rate:
+        return False
+    count, period = rate.split("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    since = timezone.now() - timedelta(seconds=seconds)
+    return Claim.objects.filter(customer=customer, created_at__gte=since).count() >= int(count)
+
+
 def _initial(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     initial: dict[str, Any] = {"currency": "CNY"}
@@ -174,6 +187,14 @@ def _file_claim(
     request: HttpRequest, form: ClaimForm, files: list[CleanUpload], rejected: list[Any], token: str
 ) -> HttpResponse:
     customer = _customer(request)
+    if _filing_too_fast(customer):
+        form.add_error(
+            None, _("You have filed many claims in a short time. Please wait a while and try again.")
+        )
+        context = _form_context(
+            form, _new_token(request), drafts.save(request, data=request.POST, files=files), []
+        )
+        return render(request, "tickets/claim_new.html", context, status=429)
     data = services.ClaimInput(**form.cleaned_data)
     try:
         claim = services.claim_create(customer=customer, data=data, evidence=files)

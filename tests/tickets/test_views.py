@@ -322,3 +322,16 @@ def test_every_field_says_what_is_wrong_in_both_languages(field, value, zh, en, 
     response = client.post("/claims/new/", data)
     assert en in response.content.decode(), field
     assert Claim.objects.count() == 0
+
+
+def test_the_web_form_is_rate_limited_like_the_api(login_as, customer, platform, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "claims": "2/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    client = login_as(customer)
+    for order in ("R1", "R2"):
+        assert client.post("/claims/new/", form_data(platform, order_number=f"{order}00")).status_code == 302
+    response = client.post("/claims/new/", form_data(platform, order_number="R300"))
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "请稍后再试" in page and "R300" in page  # what was typed is kept
+    assert Claim.objects.count() == 2
