@@ -28,7 +28,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx
 _DIGIT = r"[0-9０-９]"
 _SEP = r"[ \t\-‐－—.·\u3000]"
 # A run of digits with single separators between them, not touching other digits or letters.
-_DIGIT_RUN = re.compile(rf"(?<![0-9０-９]){_DIGIT}(?:{_SEP}?{_DIGIT})+(?:[XxＸｘ](?![A-Za-z]))?")
+_DIGIT_RUN = re.compile(rf"(?<![0-9０-９]){_DIGIT}(?:{_SEP}?{_DIGIT})+(?:[XxＸｘ])?")
 _GROUP_SPLIT = re.compile(_SEP)
 
 _SECRET_KEYWORDS = (
@@ -64,7 +64,16 @@ def _is_card(digits: str) -> bool:
 
 
 def _is_id_number(chars: str) -> bool:
-    return len(chars) == 18 and ric.is_valid(chars.upper())
+    """18 characters, a real birth date and a valid check digit. The birth-place code is not checked:
+    codes change over time (and python-stdnum's place lookup raises KeyError for some of them)."""
+    number = chars.upper()
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    try:
+        ric.get_birth_date(number)
+        return bool(ric.calc_check_digit(number) == number[-1])  # it reads number[:-1] itself
+    except Exception:  # any malformed value is simply "not an ID number"
+        return False
 
 
 def _mask_card(digits: str) -> str:

@@ -162,7 +162,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 def _filing_too_fast(customer: User) -> bool:
     """The web form honours the same per-account rate as the API (API_THROTTLE_CLAIMS, e.g. 30/hour)."""
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    rates = cast(dict[str, str], settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
     rate = rates.get("claims")
     if not rate:
         return False

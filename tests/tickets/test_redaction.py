@@ -113,3 +113,29 @@ def test_random_text_without_numbers_is_unchanged():
     for _ in range(50):
         text = "".join(rng.choice("充值未到账订单客服 abcXYZ，。") for _ in range(60))
         assert redact(text).text == text
+
+
+def test_an_id_number_with_an_unknown_place_code_does_not_crash():
+    # python-stdnum's place lookup raises KeyError for this one (found by Hypothesis).
+    assert redact("单号 370132001810201109").text
+    result = redact("身份证 370132200001011234")
+    assert isinstance(result.text, str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    place=st.integers(min_value=110000, max_value=659999),
+    birth=st.dates(
+        min_value=__import__("datetime").date(1930, 1, 1), max_value=__import__("datetime").date(2020, 12, 31)
+    ),
+    sequence=st.integers(min_value=0, max_value=999),
+    before=surrounding,
+    after=surrounding,
+)
+def test_checksum_valid_id_numbers_are_never_stored(place, birth, sequence, before, after):
+    from stdnum.cn import ric
+
+    body = f"{place}{birth:%Y%m%d}{sequence:03d}"
+    number = body + ric.calc_check_digit(body + "0")
+    result = redact(f"{before}{number}{after}")
+    assert number not in result.text
