@@ -100,15 +100,18 @@ def _mask_run(run: str, kinds: set[str]) -> str:
     groups = [g for g in _GROUP_SPLIT.split(normal) if g]
     if len(groups) < 2:
         return run
+    # Windows hold at most 19 digits, so this stays linear in the length of the run.
     for start in range(len(groups)):
-        for end in range(len(groups), start, -1):
-            digits = "".join(groups[start:end])
+        digits = ""
+        for end in range(start + 1, len(groups) + 1):
+            digits += groups[end - 1]
+            if len(digits) > 19:
+                break
             if (end - start) < len(groups) and _is_card(digits):
                 kinds.add(BANK_CARD)
                 before = " ".join(groups[:start])
-                after = " ".join(groups[end:])
-                middle = _mask_card(digits)
-                return " ".join(part for part in (before, middle, after) if part)
+                after = _mask_run(" ".join(groups[end:]), kinds) if end < len(groups) else ""
+                return " ".join(part for part in (before, _mask_card(digits), after) if part)
     return run
 
 

@@ -139,3 +139,16 @@ def test_checksum_valid_id_numbers_are_never_stored(place, birth, sequence, befo
     number = body + ric.calc_check_digit(body + "0")
     result = redact(f"{before}{number}{after}")
     assert number not in result.text
+
+
+def test_pathological_input_stays_fast():
+    import time
+
+    started = time.perf_counter()
+    redact(" ".join(["7"] * 2500))
+    assert time.perf_counter() - started < 1.0
+
+
+def test_two_cards_in_one_run_are_both_masked():
+    result = redact("100 4111 1111 1111 1111 200 5500 0000 0000 0004")
+    assert "4111 1111 1111 1111" not in result.text and "5500 0000 0000 0004" not in result.text
