@@ -143,7 +143,7 @@ def test_idempotency_covers_uploaded_files(api, platform):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_with_one_key_file_one_claim(postgres, customer, platform):
     barrier = threading.Barrier(2)
     results: list[int] = []
@@ -169,7 +169,7 @@ def test_concurrent_duplicates_with_one_key_file_one_claim(postgres, customer, p
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_without_a_key_still_file_one_claim(postgres, customer, platform):
     barrier = threading.Barrier(2)
     results: list[int] = []
