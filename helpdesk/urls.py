@@ -50,8 +50,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("claims/", include("tickets.urls")),
+    path("agent/", include("tickets.agent_urls")),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/v1/", include("tickets.api.urls")),
+    path("api/v1/agent/", include("tickets.api.agent_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -22,6 +23,7 @@ from contacts.models import Platform, ProblemType, Severity
 from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
+from tickets import triage
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -30,9 +32,9 @@ from tickets.models import (
     EventKind,
     Evidence,
     PlatformClaimPolicy,
-    Priority,
 )
 from tickets.redaction import redact, redact_fields
+from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
 
 if TYPE_CHECKING:
@@ -102,20 +104,52 @@ def claim_subject(order_number: str, problem_type: ProblemType, amount: Decimal)
     return f"{order_number}-{problem_type.name_zh}-{urgency}"[:200]
 
 
-def initial_triage(problem_type: ProblemType, amount: Decimal) -> tuple[int, int, dict[str, int], bool]:
-    """A first urgency score and priority from severity and amount; the queue issue refines this."""
-    high_value = amount >= settings.CLAIM_HIGH_VALUE_AMOUNT
-    parts = {"severity": int(problem_type.severity) * 100, "high_value": 80 if high_value else 0}
-    score = sum(parts.values())
-    if score >= 400:
-        priority = Priority.P1
-    elif score >= 300:
-        priority = Priority.P2
-    elif score >= 200:
-        priority = Priority.P3
-    else:
-        priority = Priority.P4
-    return score, int(priority), parts, high_value
+FAILURE_TYPES = frozenset({"topup-not-credited", "card-code-invalid"})
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def repeat_failures(
+    customer: User, problem_type: ProblemType, now: datetime, before_id: int | None = None
+) -> int:
+    """How many failures in a row this customer has, counting this claim (one query, two rows)."""
+    if problem_type.slug not in FAILURE_TYPES:
+        return 0
+    previous = Claim.objects.filter(customer=customer, created_at__gte=now - REPEAT_WINDOW)
+    if before_id is not None:
+        previous = previous.filter(pk__lt=before_id)
+    slugs = list(
+        previous.order_by("-created_at", "-id").values_list("problem_type__slug", flat=True)[
+            : triage.REPEAT_FAILURES - 1
+        ]
+    )
+    run = 1
+    for slug in slugs:
+        if slug not in FAILURE_TYPES:
+            break
+        run += 1
+    return run
+
+
+def triage_facts(
+    *,
+    problem_type: ProblemType,
+    amount: Decimal,
+    happened_at: datetime,
+    policy: PlatformClaimPolicy | None,
+    now: datetime,
+    next_due_at: datetime | None = None,
+    failures: int = 0,
+) -> triage.TriageInput:
+    return triage.TriageInput(
+        severity=int(problem_type.severity),
+        amount=amount,
+        high_value_amount=settings.CLAIM_HIGH_VALUE_AMOUNT,
+        now=now,
+        happened_at=happened_at,
+        report_within=policy.report_within if policy else None,
+        next_due_at=next_due_at,
+        repeat_failures=failures,
+    )
 
 
 def lateness(policy: PlatformClaimPolicy | None, since: datetime, now: datetime) -> str:
@@ -212,7 +246,26 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
     now = timezone.now()
     policy = cached_policy_for(data.platform.pk, data.problem_type.pk)
     late_reason = lateness(policy, data.access_lost_at or data.paid_at, now)
-    score, priority, parts, high_value = initial_triage(data.problem_type, data.amount)
+    scored = triage.score(
+        triage_facts(
+            problem_type=data.problem_type,
+            amount=data.amount,
+            happened_at=data.access_lost_at or data.paid_at,
+            policy=policy,
+            now=now,
+            failures=repeat_failures(customer, data.problem_type, now),
+        )
+    )
+    language = (customer.language or get_language() or "")[:10]
+    team = route(
+        RoutingFacts(
+            platform_id=data.platform.pk,
+            problem_type_id=data.problem_type.pk,
+            amount=data.amount,
+            language=language,
+            is_high_value=scored.is_high_value,
+        )
+    )
     claim = Claim(
         reference=new_reference(data.platform, now=now),
         customer=customer,
@@ -234,10 +287,12 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         redacted_kinds=sorted(kinds),
         late_filed=bool(late_reason),
         late_reason=late_reason,
-        priority=priority,
-        urgency_score=score,
-        urgency_parts=parts,
-        is_high_value=high_value,
+        priority=scored.priority,
+        urgency_score=scored.score,
+        urgency_parts=scored.parts,
+        is_high_value=scored.is_high_value,
+        team=team,
+        language=language,
         created_at=now,
         updated_at=now,
     )

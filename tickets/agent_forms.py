@@ -1,0 +1,111 @@
+"""Forms of the agent workspace: they parse; the agent services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tickets.agent_services import AGENT_STATUSES
+from tickets.models import ClaimStatus, Priority
+from tickets.queue import QueueFilters
+
+SLA_CHOICES = [("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk"))]
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    team = forms.IntegerField(label=_("Team"), required=False, min_value=1)
+    platform = forms.IntegerField(label=_("Platform"), required=False, min_value=1)
+    problem_type = forms.IntegerField(label=_("Problem type"), required=False, min_value=1)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *ClaimStatus.choices]
+    )
+    mine = forms.BooleanField(label=_("Mine"), required=False)
+    unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
+    sla = forms.ChoiceField(label=_("SLA"), required=False, choices=SLA_CHOICES)
+    late = forms.BooleanField(label=_("Filed late"), required=False)
+    cursor = forms.CharField(required=False, max_length=400)
+    size = forms.IntegerField(required=False, min_value=1, max_value=200)
+
+    def filters(self) -> QueueFilters:
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        return QueueFilters(
+            team=data.get("team"),
+            platform=data.get("platform"),
+            problem_type=data.get("problem_type"),
+            status=data.get("status") or "",
+            mine=bool(data.get("mine")),
+            unassigned=bool(data.get("unassigned")),
+            sla=data.get("sla") or "",
+            late=bool(data.get("late")),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+class BodyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False
+    )
+    macro = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("body") or "").strip() and not data.get("macro"):
+            raise forms.ValidationError(_("Write a message first."))
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[(s.value, s.label) for s in AGENT_STATUSES])
+    reason = forms.CharField(
+        label=_("Reason (shown to the customer)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriorityForm(ReasonForm):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.IntegerField(label=_("Agent"), required=False, min_value=1)
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Tag"), max_length=40)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into claim (reference)"), max_length=24)
+
+
+BULK_ACTIONS = [
+    ("assign_me", _("Assign to me")),
+    ("unassign", _("Unassign")),
+    ("assign", _("Assign to…")),
+    ("status", _("Change status")),
+    ("tag", _("Add tag")),
+    ("merge", _("Merge into the first selected")),
+]
+
+
+class BulkForm(forms.Form):
+    claims = forms.CharField(required=False)  # replaced by getlist in the view
+    action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[(s.value, s.label) for s in AGENT_STATUSES]
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
+    assignee = forms.IntegerField(label=_("Agent"), required=False, min_value=1)

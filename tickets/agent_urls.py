@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from tickets import agent_views as views
+
+app_name = "agent"
+
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("queue/take-next/", views.take_next, name="take_next"),
+    path("queue/bulk/", views.bulk, name="bulk"),
+    path("supervisor/", views.supervisor, name="supervisor"),
+    path("tickets/<str:reference>/", views.ticket, name="ticket"),
+    path("tickets/<str:reference>/presence/", views.presence, name="presence"),
+    path("tickets/<str:reference>/evidence/<int:evidence_id>/", views.evidence, name="evidence"),
+    path("tickets/<str:reference>/<slug:action>/", views.ticket_action, name="action"),
+]

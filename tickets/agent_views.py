@@ -1,0 +1,355 @@
+"""The agent workspace: queue, take next, the ticket page and its actions, bulk actions, supervisor view.
+
+Customers get 404 on every page here (they must not learn the workspace exists); an agent gets 404 for a
+claim outside their teams, exactly as for a reference that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from contacts.models import Platform, ProblemType
+from helpdesk.models import Role, User
+from helpdesk.uploads import private_file_response
+from tickets import agent_services as svc
+from tickets import queue as q
+from tickets.agent_forms import (
+    AssignForm,
+    BodyForm,
+    BulkForm,
+    MergeForm,
+    PriorityForm,
+    QueueFilterForm,
+    ReasonForm,
+    ReplyForm,
+    StatusForm,
+    TagForm,
+)
+from tickets.models import Claim, Evidence, Macro, Team
+from tickets.triage import explain
+
+View = Callable[..., HttpResponseBase]
+FILTER_OPTIONS_TTL = 300
+
+
+def agent_required(view: View) -> View:
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not cast(User, request.user).is_agent:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _agent(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _filter_options(agent: User) -> dict[str, Any]:
+    """Teams, platforms and problem types for the filter bar: reference data, cached across requests."""
+
+    def load() -> dict[str, Any]:
+        return {
+            "teams": list(Team.objects.values_list("id", "name")),
+            "platforms": list(Platform.objects.order_by("name").values_list("id", "name")[:500]),
+            "problem_types": [(p.pk, p.name) for p in ProblemType.objects.filter(is_active=True)],
+        }
+
+    options = cast(
+        dict[str, Any], cache.get_or_set(f"agent:filter-options:{get_language()}", load, FILTER_OPTIONS_TTL)
+    )
+    if not agent.is_supervisor:
+        mine = set(svc.team_ids_for(agent))
+        options = {**options, "teams": [t for t in options["teams"] if t[0] in mine]}
+    return options
+
+
+# --- queue ----------------------------------------------------------------------------------------------
+@agent_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    try:
+        page = q.queue_for_agent(
+            agent=agent,
+            filters=filters,
+            cursor=request.GET.get("cursor", ""),
+            size=form.cleaned_data.get("size") or 50,
+        )
+    except q.BadCursor:
+        return redirect("agent:queue")
+    now = timezone.now()
+    viewers = q.viewers_of(page.claims, exclude=agent)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {
+        "page": page,
+        "form": form,
+        "rows": [(claim, q.sla_state(claim, now), viewers.get(claim.pk, [])) for claim in page.claims],
+        "query": query.urlencode(),
+        "cursor": request.GET.get("cursor", ""),
+        "bulk_form": BulkForm(),
+        **_filter_options(agent),
+    }
+    template = "agent/_queue_rows.html" if getattr(request, "htmx", False) else "agent/queue.html"
+    return render(request, template, context)
+
+
+@agent_required
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    claim = svc.claim_take_next(agent=_agent(request))
+    if claim is None:
+        messages.info(request, _("No unassigned claim is waiting in your teams' queues."))
+        return redirect("agent:queue")
+    messages.success(request, _("Claim %(reference)s is yours now.") % {"reference": claim.reference})
+    return redirect("agent:ticket", reference=claim.reference)
+
+
+@agent_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    form = BulkForm(request.POST)
+    references = request.POST.getlist("claims")[:200]
+    if not form.is_valid() or not references:
+        messages.error(request, _("Select claims and an action."))
+        return redirect("agent:queue")
+    claims = list(svc.claims_visible_to(agent).filter(reference__in=references).order_by("id"))
+    order = {ref: i for i, ref in enumerate(references)}
+    claims.sort(key=lambda c: order.get(c.reference, 0))
+    action = form.cleaned_data["action"]
+    act = _bulk_action(agent, action, form.cleaned_data, claims)
+    if act is None:
+        messages.error(request, _("Select claims and an action."))
+        return redirect("agent:queue")
+    targets = claims[1:] if action == "merge" else claims
+    result = svc.claims_bulk(agent=agent, claims=targets, act=act)
+    if result.done:
+        messages.success(request, _("Done for %(count)d claims.") % {"count": len(result.done)})
+    for reference, reason in result.failed:
+        messages.error(request, f"{reference}: {reason}")
+    return redirect("agent:queue")
+
+
+def _bulk_action(
+    agent: User, action: str, data: dict[str, Any], claims: list[Claim]
+) -> Callable[[Claim], Any] | None:
+    if action == "assign_me":
+        return lambda c: svc.claim_assign(claim=c, actor=agent, assignee=agent)
+    if action == "unassign":
+        return lambda c: svc.claim_assign(claim=c, actor=agent, assignee=None)
+    if action == "assign" and data.get("assignee"):
+        assignee = User.objects.filter(pk=data["assignee"], role__in=[Role.AGENT, Role.SUPERVISOR]).first()
+        if assignee is None:
+            return None
+        return lambda c: svc.claim_assign(claim=c, actor=agent, assignee=assignee)
+    if action == "status" and data.get("status"):
+        return lambda c: svc.claim_set_status(claim=c, agent=agent, status=data["status"])
+    if action == "tag" and data.get("tag"):
+        return lambda c: svc.claim_add_tag(claim=c, agent=agent, name=data["tag"])
+    if action == "merge" and len(claims) >= 2:
+        into = claims[0]
+        return lambda c: svc.claim_merge(claim=c, agent=agent, into=into)
+    return None
+
+
+# --- the ticket workspace -------------------------------------------------------------------------------
+def _get_claim(request: HttpRequest, reference: str) -> Claim:
+    return q.claim_for_agent(agent=_agent(request), reference=reference)
+
+
+def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **forms: Any) -> HttpResponse:
+    agent = _agent(request)
+    events = q.full_timeline(claim)
+    context = {
+        "claim": claim,
+        "sla": q.sla_state(claim),
+        "events": events,
+        "evidence": q.claim_evidence(claim),
+        "others": q.other_claims_of_customer(claim),
+        "macros": q.macros_for(claim),
+        "channels": q.official_channels(claim),
+        "fakes": q.known_fakes(claim),
+        "why": explain(claim.urgency_parts),
+        "override": claim.urgency_parts.get("override"),
+        "viewers": q.presence_touch(claim=claim, agent=agent),
+        "reply_form": forms.get("reply") or ReplyForm(),
+        "note_form": forms.get("note") or BodyForm(),
+        "info_form": forms.get("request_info") or BodyForm(),
+        "status_form": forms.get("status") or StatusForm(initial={"status": claim.status}),
+        "escalate_form": forms.get("escalate") or ReasonForm(),
+        "priority_form": forms.get("priority") or PriorityForm(initial={"priority": claim.priority}),
+        "tag_form": forms.get("tag") or TagForm(),
+        "merge_form": forms.get("merge") or MergeForm(),
+        "tags": list(claim.tags.order_by("name")),
+        "may_take": claim.assignee_id is None and claim.is_open,
+        "is_mine": claim.assignee_id == agent.pk,
+    }
+    return render(request, "agent/ticket.html", context, status=status)
+
+
+@agent_required
+@require_GET
+def ticket(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_ticket(request, _get_claim(request, reference))
+
+
+@agent_required
+@require_GET
+def presence(request: HttpRequest, reference: str) -> HttpResponse:
+    claim = _get_claim(request, reference)
+    viewers = q.presence_touch(claim=claim, agent=_agent(request))
+    return render(request, "agent/_presence.html", {"viewers": viewers, "claim": claim})
+
+
+@agent_required
+@require_GET
+def evidence(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
+    claim = _get_claim(request, reference)
+    item = Evidence.objects.filter(claim=claim, pk=evidence_id).first()
+    if item is None:
+        raise Http404
+    return private_file_response(
+        item.storage_name, download_name=item.original_name, content_type=item.content_type
+    )
+
+
+def _macro(agent: User, claim: Claim, macro_id: int | None) -> Macro | None:
+    if not macro_id:
+        return None
+    macro = next((m for m in q.macros_for(claim) if m.pk == macro_id), None)
+    if macro is None:
+        raise ValidationError(_("This canned reply is not available for this claim."))
+    return macro
+
+
+def _assignee(agent: User, data: dict[str, Any]) -> User | None:
+    if not data.get("assignee"):
+        return None
+    user = User.objects.filter(pk=data["assignee"], role__in=[Role.AGENT, Role.SUPERVISOR]).first()
+    if user is None:
+        raise ValidationError(_("Choose an agent."))
+    return user
+
+
+def _into(agent: User, reference: str) -> Claim:
+    try:
+        return q.claim_for_agent(agent=agent, reference=reference.strip())
+    except Http404:
+        raise ValidationError(_("No claim with this reference in your teams.")) from None
+
+
+def _reply(agent: User, claim: Claim, data: dict[str, Any]) -> Any:
+    macro = _macro(agent, claim, data.get("macro"))
+    body = (data.get("body") or "").strip() or (macro.body if macro else "")
+    return svc.claim_agent_reply(claim=claim, agent=agent, body=body, macro=macro)
+
+
+# action name → (form class, service call, success message)
+ACTIONS: dict[str, tuple[type[Any], Callable[[User, Claim, dict[str, Any]], Any], Any]] = {
+    "reply": (
+        ReplyForm,
+        lambda a, c, d: _reply(a, c, d),
+        gettext_lazy("Reply sent."),
+    ),
+    "note": (
+        BodyForm,
+        lambda a, c, d: svc.claim_internal_note(claim=c, agent=a, body=d["body"]),
+        gettext_lazy("Note added."),
+    ),
+    "request_info": (
+        BodyForm,
+        lambda a, c, d: svc.claim_request_info(claim=c, agent=a, body=d["body"]),
+        gettext_lazy("Question sent; the claim waits for the customer."),
+    ),
+    "status": (
+        StatusForm,
+        lambda a, c, d: svc.claim_set_status(claim=c, agent=a, status=d["status"], reason=d["reason"]),
+        gettext_lazy("Status changed."),
+    ),
+    "escalate": (
+        ReasonForm,
+        lambda a, c, d: svc.claim_escalate(claim=c, agent=a, reason=d["reason"]),
+        gettext_lazy("Escalated to a supervisor."),
+    ),
+    "priority": (
+        PriorityForm,
+        lambda a, c, d: svc.claim_override_priority(
+            claim=c, actor=a, priority=d["priority"], reason=d["reason"]
+        ),
+        gettext_lazy("Priority changed."),
+    ),
+    "assign": (
+        AssignForm,
+        lambda a, c, d: svc.claim_assign(claim=c, actor=a, assignee=_assignee(a, d)),
+        gettext_lazy("Assignment changed."),
+    ),
+    "take": (
+        AssignForm,
+        lambda a, c, d: svc.claim_assign(claim=c, actor=a, assignee=a),
+        gettext_lazy("Claim assigned to you."),
+    ),
+    "tag": (
+        TagForm,
+        lambda a, c, d: svc.claim_add_tag(claim=c, agent=a, name=d["name"]),
+        gettext_lazy("Tag added."),
+    ),
+    "merge": (
+        MergeForm,
+        lambda a, c, d: svc.claim_merge(claim=c, agent=a, into=_into(a, d["into"])),
+        gettext_lazy("Merged."),
+    ),
+}
+
+
+@agent_required
+@require_POST
+def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    agent = _agent(request)
+    claim = _get_claim(request, reference)
+    form_class, act, done = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(agent, claim, form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except PermissionDenied:
+            form.add_error(None, _("Only a supervisor can do this."))
+        else:
+            messages.success(request, done)
+            return redirect("agent:ticket", reference=claim.reference)
+    claim = _get_claim(request, reference)
+    return _render_ticket(request, claim, status=400, **{action: form})
+
+
+# --- supervisor -----------------------------------------------------------------------------------------
+@agent_required
+@require_GET
+def supervisor(request: HttpRequest) -> HttpResponse:
+    if not _agent(request).is_supervisor:
+        raise Http404
+    return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures()})

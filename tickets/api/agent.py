@@ -1,0 +1,146 @@
+"""Agent API: ``GET /api/v1/agent/queue/`` (keyset pages) and ``POST /api/v1/agent/queue/take-next/``.
+
+Customers and other non-agents get 404, as on the HTML pages: the agent API does not exist for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk.api.errors import error_body
+from helpdesk.models import User
+from tickets import agent_services as svc
+from tickets import queue as q
+from tickets.agent_forms import QueueFilterForm
+from tickets.models import NO_DUE_TIME, Claim
+
+
+class QueueItemSerializer(serializers.Serializer):
+    """Output only; written out by hand in ``queue_item`` (no per-row field building)."""
+
+    reference = serializers.CharField()
+    subject = serializers.CharField()
+    status = serializers.CharField()
+    priority = serializers.IntegerField()
+    urgency_score = serializers.IntegerField()
+    urgency_parts = serializers.DictField()
+    is_high_value = serializers.BooleanField()
+    late_filed = serializers.BooleanField()
+    platform = serializers.CharField()
+    problem_type = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    team = serializers.CharField(allow_null=True)
+    assignee = serializers.CharField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    due_at = serializers.DateTimeField(allow_null=True)
+    sla = serializers.ChoiceField(choices=["", "breached", "at_risk"])
+    created_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class QueuePageSerializer(serializers.Serializer):
+    results = QueueItemSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page; absent on the last.")
+    estimate = serializers.IntegerField(help_text="Claims matching, counted up to 1,000.")
+    estimate_capped = serializers.BooleanField(help_text="True: more than 1,000 match (show “1,000+”).")
+
+
+def queue_item(claim: Claim) -> dict[str, Any]:
+    due = claim.queue_due_at
+    return {
+        "reference": claim.reference,
+        "subject": claim.subject,
+        "status": claim.status,
+        "priority": claim.priority,
+        "urgency_score": claim.urgency_score,
+        "urgency_parts": claim.urgency_parts,
+        "is_high_value": claim.is_high_value,
+        "late_filed": claim.late_filed,
+        "platform": claim.platform.slug,
+        "problem_type": claim.problem_type.slug,
+        "amount": str(claim.amount),
+        "currency": claim.currency,
+        "team": claim.team.slug if claim.team else None,
+        "assignee": claim.assignee.public_name if claim.assignee else None,
+        "tags": [tag.name for tag in claim.tags.all()],
+        "due_at": due.isoformat() if due and due < NO_DUE_TIME else None,
+        "sla": q.sla_state(claim),
+        "created_at": claim.created_at.isoformat(),
+        "url": f"/agent/tickets/{claim.reference}/",
+    }
+
+
+def _agent(request: Request) -> User:
+    user = cast(User, request.user)
+    if not user.is_agent:
+        raise Http404
+    return user
+
+
+FILTERS = [
+    OpenApiParameter("q", str, description="Reference, order number, phone, description text or email"),
+    OpenApiParameter("team", int),
+    OpenApiParameter("platform", int),
+    OpenApiParameter("problem_type", int),
+    OpenApiParameter("status", str),
+    OpenApiParameter("mine", bool),
+    OpenApiParameter("unassigned", bool),
+    OpenApiParameter("sla", str, enum=["breached", "at_risk"]),
+    OpenApiParameter("late", bool),
+    OpenApiParameter("cursor", str, description="The `next` value of the previous page"),
+    OpenApiParameter("size", int, description="Rows per page, 1-200 (default 50)"),
+]
+
+
+class QueueView(APIView):
+    @extend_schema(
+        summary="The agent's queue, most urgent first (keyset pages)",
+        parameters=FILTERS,
+        responses={200: QueuePageSerializer},
+        tags=["agent"],
+    )
+    def get(self, request: Request) -> Response:
+        agent = _agent(request)
+        form = QueueFilterForm(request.query_params)
+        if not form.is_valid():
+            return Response(error_body("invalid", "Invalid filter.", form.errors.get_json_data()), status=400)
+        try:
+            page = q.queue_for_agent(
+                agent=agent,
+                filters=form.filters(),
+                cursor=form.cleaned_data.get("cursor") or "",
+                size=form.cleaned_data.get("size") or 50,
+            )
+        except q.BadCursor:
+            return Response(error_body("invalid_cursor", "The cursor is invalid."), status=400)
+        return Response(
+            {
+                "results": [queue_item(claim) for claim in page.claims],
+                "next": page.next_cursor,
+                "estimate": page.estimate,
+                "estimate_capped": page.estimate_capped,
+            }
+        )
+
+
+class TakeNextView(APIView):
+    @extend_schema(
+        summary="Assign the most urgent unassigned claim to me",
+        request=None,
+        responses={200: QueueItemSerializer, 204: OpenApiResponse(description="Nothing to take")},
+        tags=["agent"],
+    )
+    def post(self, request: Request) -> Response:
+        claim = svc.claim_take_next(agent=_agent(request))
+        if claim is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        claim = q.claim_for_agent(agent=cast(User, request.user), reference=claim.reference)
+        return Response(queue_item(claim))

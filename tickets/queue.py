@@ -1,0 +1,364 @@
+"""Reads for the agent workspace: the queue (keyset pages over a partial index), the workspace page, the
+supervisor's figures, and presence (who is looking at a claim).
+
+The queue never counts the whole queue and never uses OFFSET: a page is one query that walks the index from
+the cursor, plus one bounded count ("1,000+") and one prefetch of tags, however many claims there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any, cast
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, Count, Min, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils import timezone
+
+from helpdesk.models import User
+from tickets.agent_services import claims_visible_to, team_ids_for
+from tickets.models import (
+    NO_DUE_TIME,
+    OPEN_STATUSES,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    Evidence,
+    Macro,
+    Priority,
+    Tag,
+    Team,
+)
+
+QUEUE_ORDER = ("priority", "queue_urgency", "queue_due_at", "created_at", "id")
+ESTIMATE_CAP = 1000
+MAX_PAGE = 200
+AT_RISK_WITHIN = timedelta(hours=1)
+PRESENCE_TTL = 30  # seconds: a viewer who stops polling disappears after this
+_SALT = "tickets.queue.cursor"
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class QueueFilters:
+    team: int | None = None
+    platform: int | None = None
+    problem_type: int | None = None
+    status: str = ""
+    mine: bool = False
+    unassigned: bool = False
+    sla: str = ""  # "breached" or "at_risk"
+    late: bool = False
+    q: str = ""
+
+
+@dataclass
+class QueuePage:
+    claims: list[Claim]
+    next_cursor: str | None
+    estimate: int  # at most ESTIMATE_CAP + 1
+    estimate_capped: bool = False
+    filters: QueueFilters = field(default_factory=QueueFilters)
+
+
+# --- cursor ---------------------------------------------------------------------------------------------
+def encode_cursor(claim: Claim) -> str:
+    key = [
+        claim.priority,
+        claim.queue_urgency,
+        claim.queue_due_at.isoformat(),
+        claim.created_at.isoformat(),
+        claim.pk,
+    ]
+    return signing.dumps(key, salt=_SALT, compress=False)
+
+
+def decode_cursor(token: str) -> list[Any]:
+    try:
+        key = signing.loads(token, salt=_SALT)
+        priority, urgency, due, created, pk = key
+        return [
+            int(priority),
+            int(urgency),
+            datetime.fromisoformat(due),
+            datetime.fromisoformat(created),
+            int(pk),
+        ]
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise BadCursor(str(exc)) from None
+
+
+def _after(key: list[Any]) -> RawSQL:
+    """``(priority, queue_urgency, queue_due_at, created_at, id) > (…)``: one row comparison, which the
+    queue indexes answer directly (every column ascending)."""
+    ops = connection.ops
+    params = [
+        key[0],
+        key[1],
+        ops.adapt_datetimefield_value(key[2]),
+        ops.adapt_datetimefield_value(key[3]),
+        key[4],
+    ]
+    table = Claim._meta.db_table
+    columns = ", ".join(
+        f'"{table}"."{name}"' for name in ("priority", "queue_urgency", "queue_due_at", "created_at", "id")
+    )
+    # Column names are constants; every value is a bound parameter.
+    return RawSQL(f"({columns}) > (%s, %s, %s, %s, %s)", params, output_field=BooleanField())  # noqa: S611
+
+
+# --- the queue ------------------------------------------------------------------------------------------
+def search_condition(q: str) -> Q:
+    """Reference, order number, phone or description: trigram ``LIKE`` from 3 characters, equality below;
+    an email address finds the customer's claims."""
+    needle = " ".join(q.split()).lower()[:100]
+    if "@" in needle:
+        return Q(customer__email=needle)
+    if len(needle) >= 3:
+        return Q(search_text__contains=needle)
+    upper = needle.upper()
+    return Q(reference=upper) | Q(order_number=needle) | Q(contact_phone=needle)
+
+
+def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Claim]:
+    qs = claims_visible_to(agent)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif not filters.q:
+        qs = qs.filter(status__in=sorted(s.value for s in OPEN_STATUSES))
+    if filters.team:
+        if not agent.is_supervisor and filters.team not in team_ids_for(agent):
+            raise Http404
+        qs = qs.filter(team_id=filters.team)
+    if filters.platform:
+        qs = qs.filter(platform_id=filters.platform)
+    if filters.problem_type:
+        qs = qs.filter(problem_type_id=filters.problem_type)
+    if filters.mine:
+        qs = qs.filter(assignee=agent)
+    elif filters.unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    if filters.sla == "breached":
+        qs = qs.filter(queue_due_at__lte=now)
+    elif filters.sla == "at_risk":
+        qs = qs.filter(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)
+    if filters.late:
+        qs = qs.filter(late_filed=True)
+    if filters.q:
+        qs = qs.filter(search_condition(filters.q))
+    return qs
+
+
+def queue_for_agent(
+    *, agent: User, filters: QueueFilters | None = None, cursor: str = "", size: int = 50
+) -> QueuePage:
+    """One page of the agent's queue: 3 queries (rows, bounded count on the first page, tags)."""
+    filters = filters or QueueFilters()
+    size = max(1, min(size, MAX_PAGE))
+    now = timezone.now()
+    base = _filtered(agent, filters, now)
+    page_qs = base
+    if cursor:
+        page_qs = page_qs.filter(_after(decode_cursor(cursor)))
+    rows = list(
+        page_qs.select_related("platform", "problem_type", "assignee", "team")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by(*QUEUE_ORDER)[: size + 1]
+    )
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if not cursor and not has_more:
+        estimate = len(rows)
+    else:
+        estimate = base.order_by().values("pk")[: ESTIMATE_CAP + 1].count()
+    return QueuePage(
+        claims=rows,
+        next_cursor=encode_cursor(rows[-1]) if has_more and rows else None,
+        estimate=min(estimate, ESTIMATE_CAP),
+        estimate_capped=estimate > ESTIMATE_CAP,
+        filters=filters,
+    )
+
+
+def sla_state(claim: Claim, now: datetime | None = None) -> str:
+    """ "breached", "at_risk" or "" from the next due time (the SLA engine fills the due columns)."""
+    due = claim.queue_due_at
+    if not claim.is_open or due is None or due >= NO_DUE_TIME:
+        return ""
+    now = now or timezone.now()
+    if due <= now:
+        return "breached"
+    if due <= now + AT_RISK_WITHIN:
+        return "at_risk"
+    return ""
+
+
+# --- the workspace --------------------------------------------------------------------------------------
+def claim_for_agent(*, agent: User, reference: str) -> Claim:
+    """The claim if this agent may handle it, else 404 (another team's claim is not confirmed to exist)."""
+    claim = (
+        claims_visible_to(agent)
+        .filter(reference=reference.upper())
+        .select_related("platform", "problem_type", "assignee", "team", "customer", "merged_into")
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def full_timeline(claim: Claim) -> list[ClaimEvent]:
+    """Every event, internal notes included (for staff only)."""
+    events = list(ClaimEvent.objects.filter(claim=claim).order_by("created_at", "id"))
+    labels = dict(ClaimStatus.choices)
+    for event in events:
+        target = event.data.get("to") if isinstance(event.data, dict) else None
+        event.status_label = labels.get(target, "") if isinstance(target, str) else ""  # type: ignore[attr-defined]
+    return events
+
+
+def other_claims_of_customer(claim: Claim, limit: int = 20) -> list[Claim]:
+    return list(
+        Claim.objects.filter(customer_id=claim.customer_id)
+        .exclude(pk=claim.pk)
+        .only("id", "reference", "status", "subject", "created_at", "priority", "team_id")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def macros_for(claim: Claim) -> list[Macro]:
+    return list(
+        Macro.objects.filter(is_active=True)
+        .filter(Q(team__isnull=True) | Q(team_id=claim.team_id))
+        .prefetch_related("tags")
+        .order_by("name", "id")
+    )
+
+
+def claim_evidence(claim: Claim) -> list[Evidence]:
+    return list(Evidence.objects.filter(claim=claim).order_by("created_at", "id"))
+
+
+def official_channels(claim: Claim) -> list[Any]:
+    """The platform's published channels from the directory, when the directory offers them."""
+    try:
+        selectors = import_module("contacts.selectors")
+    except ImportError:
+        return []
+    reader = getattr(selectors, "published_channels_of", None)
+    return list(reader(platform=claim.platform)) if reader else []
+
+
+def known_fakes(claim: Claim) -> list[Any]:
+    """Reported fake numbers for the platform, when the directory offers them."""
+    try:
+        selectors = import_module("contacts.selectors")
+    except ImportError:
+        return []
+    reader = getattr(selectors, "known_fakes_of", None)
+    return list(reader(platform=claim.platform)) if reader else []
+
+
+# --- supervisor view ------------------------------------------------------------------------------------
+@dataclass
+class SupervisorFigures:
+    by_priority: list[tuple[str, int]]
+    by_team: list[dict[str, Any]]
+    by_agent: list[dict[str, Any]]
+    oldest_unassigned: list[Claim]
+    breached: int
+    at_risk: int
+    max_bar: int
+
+
+def supervisor_figures(*, now: datetime | None = None) -> SupervisorFigures:
+    """Five aggregate queries over the open-claims index, independent of how many claims there are."""
+    now = now or timezone.now()
+    open_claims = Claim.objects.filter(status__in=sorted(s.value for s in OPEN_STATUSES))
+    priorities = dict(
+        open_claims.order_by().values_list("priority").annotate(n=Count("id")).values_list("priority", "n")
+    )
+    by_priority = [(label, priorities.get(value, 0)) for value, label in Priority.choices]
+    sla = open_claims.aggregate(
+        breached=Count("id", filter=Q(queue_due_at__lte=now)),
+        at_risk=Count("id", filter=Q(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)),
+    )
+    team_rows = (
+        open_claims.order_by()
+        .values("team_id")
+        .annotate(
+            open=Count("id"),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            oldest=Min("created_at", filter=Q(assignee__isnull=True)),
+        )
+    )
+    names = {t.pk: t.name for t in Team.objects.all()}
+    by_team: list[dict[str, Any]] = [
+        {**row, "name": names.get(row["team_id"], "—")} for row in sorted(team_rows, key=lambda r: -r["open"])
+    ]
+    by_agent = cast(
+        list[dict[str, Any]],
+        list(
+            open_claims.filter(assignee__isnull=False)
+            .order_by()
+            .values("assignee_id", "assignee__display_name", "assignee__staff_number", "assignee__email")
+            .annotate(open=Count("id"))
+            .order_by("-open")[:100]
+        ),
+    )
+    oldest = list(
+        open_claims.filter(assignee__isnull=True)
+        .select_related("team")
+        .only("id", "reference", "created_at", "priority", "team__name", "subject")
+        .order_by("created_at", "id")[:10]
+    )
+    max_bar = max([n for _l, n in by_priority] + [r["open"] for r in by_team] + [1])
+    return SupervisorFigures(
+        by_priority=by_priority,
+        by_team=by_team,
+        by_agent=by_agent,
+        oldest_unassigned=oldest,
+        breached=sla["breached"] or 0,
+        at_risk=sla["at_risk"] or 0,
+        max_bar=max_bar,
+    )
+
+
+# --- presence -------------------------------------------------------------------------------------------
+def _presence_key(claim_id: int) -> str:
+    return f"presence:claim:{claim_id}"
+
+
+def presence_touch(*, claim: Claim, agent: User) -> list[str]:
+    """Record that ``agent`` is viewing the claim; return the names of the others viewing it now."""
+    key = _presence_key(claim.pk)
+    now = timezone.now().timestamp()
+    viewers: dict[str, Any] = cache.get(key) or {}
+    viewers = {uid: v for uid, v in viewers.items() if v[1] > now}
+    viewers[str(agent.pk)] = (agent.public_name, now + PRESENCE_TTL)
+    cache.set(key, viewers, PRESENCE_TTL)
+    return sorted(name for uid, (name, _until) in viewers.items() if uid != str(agent.pk))
+
+
+def viewers_of(claims: list[Claim], *, exclude: User | None = None) -> dict[int, list[str]]:
+    """Who is viewing each listed claim: one cache round trip for the whole page."""
+    if not claims:
+        return {}
+    found = cache.get_many([_presence_key(c.pk) for c in claims])
+    now = timezone.now().timestamp()
+    skip = str(exclude.pk) if exclude else ""
+    out: dict[int, list[str]] = {}
+    for claim in claims:
+        viewers = found.get(_presence_key(claim.pk)) or {}
+        names = sorted(name for uid, (name, until) in viewers.items() if until > now and uid != skip)
+        if names:
+            out[claim.pk] = names
+    return out
