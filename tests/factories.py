@@ -66,3 +66,28 @@ class ClaimEventFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     kind = "customer_reply"
     body = "还没到账"
+
+
+# --- Agent workspace (teams, macros) --------------------------------------------------------------------
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Team"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+def join_team(user, team):
+    from tickets.models import TeamMembership
+
+    TeamMembership.objects.get_or_create(user=user, team=team)
+    return user
+
+
+class MacroFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Macro"
+
+    name = "到账核实"
+    body = "您好，我们已联系平台核实您的充值，请稍候。"
