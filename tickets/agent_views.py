@@ -76,13 +76,7 @@ def _filter_options(agent: User) -> dict[str, Any]:
         dict[str, Any], cache.get_or_set(f"agent:filter-options:{get_language()}", load, FILTER_OPTIONS_TTL)
     )
     if not agent.is_supervisor:
-        # Only the dropdown uses this (access is checked in SQL), so a minute's staleness is harmless.
-        mine = set(
-            cast(
-                list[int],
-                cache.get_or_set(f"agent:teams:{agent.pk}", lambda: svc.team_ids_for(agent), 60),
-            )
-        )
+        mine = set(svc.team_ids_for(agent))
         options = {**options, "teams": [t for t in options["teams"] if t[0] in mine]}
     return options
 
