@@ -132,6 +132,7 @@ def test_rejecting_needs_a_reason_and_is_audited(team, team_agent):
     claim = claim_in(team)
     with pytest.raises(ValidationError) as refused:
         svc.claim_set_status(claim=claim, agent=team_agent, status=ClaimStatus.REJECTED)
+    assert refused.value.code == "reason_required"
     svc.claim_set_status(
         claim=claim, agent=team_agent, status=ClaimStatus.REJECTED, reason="超出平台规定时限"
     )
