@@ -178,6 +178,11 @@ def _get_claim(request: HttpRequest, reference: str) -> Claim:
     return q.claim_for_agent(agent=_agent(request), reference=reference)
 
 
+def _auto_id(action: str) -> str:
+    """Each action's form has its own element ids (several forms on the page have a "body" field)."""
+    return "id_%s" if action == "reply" else f"{action}_%s"
+
+
 def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **forms: Any) -> HttpResponse:
     agent = _agent(request)
     events = q.full_timeline(claim)
@@ -193,14 +198,16 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
         "why": explain(claim.urgency_parts),
         "override": claim.urgency_parts.get("override"),
         "viewers": q.presence_touch(claim=claim, agent=agent),
-        "reply_form": forms.get("reply") or ReplyForm(),
-        "note_form": forms.get("note") or BodyForm(),
-        "info_form": forms.get("request_info") or BodyForm(),
-        "status_form": forms.get("status") or StatusForm(initial={"status": claim.status}),
-        "escalate_form": forms.get("escalate") or ReasonForm(),
-        "priority_form": forms.get("priority") or PriorityForm(initial={"priority": claim.priority}),
-        "tag_form": forms.get("tag") or TagForm(),
-        "merge_form": forms.get("merge") or MergeForm(),
+        "reply_form": forms.get("reply") or ReplyForm(auto_id=_auto_id("reply")),
+        "note_form": forms.get("note") or BodyForm(auto_id=_auto_id("note")),
+        "info_form": forms.get("request_info") or BodyForm(auto_id=_auto_id("request_info")),
+        "status_form": forms.get("status")
+        or StatusForm(initial={"status": claim.status}, auto_id=_auto_id("status")),
+        "escalate_form": forms.get("escalate") or ReasonForm(auto_id=_auto_id("escalate")),
+        "priority_form": forms.get("priority")
+        or PriorityForm(initial={"priority": claim.priority}, auto_id=_auto_id("priority")),
+        "tag_form": forms.get("tag") or TagForm(auto_id=_auto_id("tag")),
+        "merge_form": forms.get("merge") or MergeForm(auto_id=_auto_id("merge")),
         "tags": list(claim.tags.order_by("name")),
         "may_take": claim.assignee_id is None and claim.is_open,
         "is_mine": claim.assignee_id == agent.pk,
@@ -330,7 +337,7 @@ def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResp
     agent = _agent(request)
     claim = _get_claim(request, reference)
     form_class, act, done = ACTIONS[action]
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=_auto_id(action))
     if form.is_valid():
         try:
             act(agent, claim, form.cleaned_data)

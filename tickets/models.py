@@ -169,7 +169,9 @@ class Macro(models.Model):
 
     name = models.CharField(_("name"), max_length=80)
     body = models.TextField(_("reply"))
-    set_status = models.CharField(_("then set status"), max_length=24, blank=True)
+    set_status = models.CharField(
+        _("then set status"), max_length=24, blank=True, choices=ClaimStatus.choices
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("add tags"), blank=True)
     team = models.ForeignKey(
         Team,
@@ -188,6 +190,10 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def set_status_label(self) -> str:
+        return str(dict(ClaimStatus.choices).get(self.set_status, "")) if self.set_status else ""
 
 
 class PlatformClaimPolicy(models.Model):

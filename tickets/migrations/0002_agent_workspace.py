@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=80, verbose_name='name')),
                 ('body', models.TextField(verbose_name='reply')),
-                ('set_status', models.CharField(blank=True, max_length=24, verbose_name='then set status')),
+                ('set_status', models.CharField(blank=True, choices=[('new', 'New'), ('open', 'Open'), ('waiting_on_customer', 'Waiting for your answer'), ('waiting_on_platform', 'Waiting on the platform'), ('resolved', 'Resolved'), ('closed', 'Closed'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=24, verbose_name='then set status')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('tags', models.ManyToManyField(blank=True, to='tickets.tag', verbose_name='add tags')),
                 ('team', models.ForeignKey(blank=True, help_text='Empty: all teams.', null=True, on_delete=django.db.models.deletion.CASCADE, to='tickets.team', verbose_name='team')),
