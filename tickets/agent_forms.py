@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tickets.agent_services import AGENT_STATUSES
-from tickets.models import ClaimStatus, Priority
+from tickets.models import ClaimStatus, Priority, RoutingRule
 from tickets.queue import QueueFilters
 
 SLA_CHOICES = [("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk"))]
@@ -109,3 +109,20 @@ class BulkForm(forms.Form):
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
     assignee = forms.IntegerField(label=_("Agent"), required=False, min_value=1)
+
+
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "name",
+            "position",
+            "is_active",
+            "platform",
+            "problem_type",
+            "min_amount",
+            "max_amount",
+            "high_value",
+            "language",
+            "team",
+        ]

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.audit import audit_record
+from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from tickets import triage
@@ -29,6 +29,7 @@ from tickets.models import (
     EventKind,
     Macro,
     Priority,
+    RoutingRule,
     Tag,
     TeamMembership,
 )
@@ -458,3 +459,45 @@ def claims_bulk(*, agent: User, claims: Iterable[Claim], act: Callable[[Claim], 
         else:
             result.done.append(claim.reference)
     return result
+
+
+# --- routing rules, teams and macros (supervisors' data) ------------------------------------------------
+RULE_FIELDS = [
+    "name",
+    "position",
+    "is_active",
+    "platform",
+    "problem_type",
+    "min_amount",
+    "max_amount",
+    "high_value",
+    "language",
+    "team",
+]
+
+
+@transaction.atomic
+def routing_rule_save(*, actor: User, rule: RoutingRule) -> RoutingRule:
+    """Create or change a routing rule (validated by the caller's form); audited with before/after."""
+    if not actor.is_supervisor:
+        raise PermissionDenied
+    before = snapshot(RoutingRule.objects.get(pk=rule.pk), RULE_FIELDS) if rule.pk else None
+    if rule.min_amount is not None and rule.max_amount is not None and rule.min_amount >= rule.max_amount:
+        raise ValidationError(_("The amount band is empty: “from” must be below “below”."), code="band")
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="routing_rule.changed" if before else "routing_rule.created",
+        obj=rule,
+        before=before,
+        after=snapshot(rule, RULE_FIELDS),
+    )
+    return rule
+
+
+@transaction.atomic
+def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
+    if not actor.is_supervisor:
+        raise PermissionDenied
+    audit_record(actor=actor, action="routing_rule.deleted", obj=rule, before=snapshot(rule, RULE_FIELDS))
+    rule.delete()

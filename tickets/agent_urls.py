@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/take-next/", views.take_next, name="take_next"),
     path("queue/bulk/", views.bulk, name="bulk"),
     path("supervisor/", views.supervisor, name="supervisor"),
+    path("supervisor/routing/", views.routing_rules, name="routing_rules"),
     path("tickets/<str:reference>/", views.ticket, name="ticket"),
     path("tickets/<str:reference>/presence/", views.presence, name="presence"),
     path("tickets/<str:reference>/evidence/<int:evidence_id>/", views.evidence, name="evidence"),

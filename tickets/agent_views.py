@@ -36,10 +36,11 @@ from tickets.agent_forms import (
     QueueFilterForm,
     ReasonForm,
     ReplyForm,
+    RoutingRuleForm,
     StatusForm,
     TagForm,
 )
-from tickets.models import Claim, Evidence, Macro, Team
+from tickets.models import Claim, Evidence, Macro, RoutingRule, Team
 from tickets.triage import explain
 
 View = Callable[..., HttpResponseBase]
@@ -360,3 +361,31 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     if not _agent(request).is_supervisor:
         raise Http404
     return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures()})
+
+
+@agent_required
+def routing_rules(request: HttpRequest) -> HttpResponse:
+    """Supervisors edit the routing rules: the list, and one form to add or change a rule."""
+    agent = _agent(request)
+    if not agent.is_supervisor:
+        raise Http404
+    rule = RoutingRule.objects.filter(pk=request.GET.get("edit") or 0).first() or RoutingRule()
+    form = RoutingRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST":
+        if "delete" in request.POST and rule.pk:
+            svc.routing_rule_delete(actor=agent, rule=rule)
+            messages.success(request, _("Rule deleted."))
+            return redirect("agent:routing_rules")
+        if form.is_valid():
+            try:
+                svc.routing_rule_save(actor=agent, rule=form.instance)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Rule saved."))
+                return redirect("agent:routing_rules")
+    rules = RoutingRule.objects.select_related("platform", "problem_type", "team").order_by("position", "id")
+    status = 400 if form.errors else 200
+    return render(
+        request, "agent/routing_rules.html", {"rules": rules, "form": form, "rule": rule}, status=status
+    )

@@ -17,7 +17,7 @@ from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
 from tests.tickets.conftest import ensure_problem_types
 from tickets import agent_services as svc
 from tickets import queue as q
-from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, Tag
+from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, RoutingRule, Tag
 
 
 @pytest.fixture(autouse=True)
@@ -371,3 +371,17 @@ def test_the_supervisor_view_shows_load_and_is_supervisors_only(login_as, team, 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/agent/supervisor/").status_code == 200
     assert len(ctx) <= 12
+
+
+def test_supervisors_edit_routing_rules_audited(login_as, supervisor, team, team_agent, platform):
+    client = login_as(supervisor)
+    data = {"name": "星云 → 充值组", "position": 5, "is_active": "on", "platform": platform.pk, "team": team.pk}
+    assert client.post("/agent/supervisor/routing/", data).status_code == 302
+    rule = RoutingRule.objects.get(name="星云 → 充值组")
+    assert AuditEntry.objects.filter(action="routing_rule.created", object_id=str(rule.pk)).exists()
+    bad = {**data, "min_amount": "500", "max_amount": "100"}
+    assert client.post(f"/agent/supervisor/routing/?edit={rule.pk}", bad).status_code == 400
+    client.post(f"/agent/supervisor/routing/?edit={rule.pk}", {**data, "delete": "1"})
+    assert not RoutingRule.objects.filter(pk=rule.pk).exists()
+    assert AuditEntry.objects.filter(action="routing_rule.deleted").exists()
+    assert login_as(team_agent).get("/agent/supervisor/routing/").status_code == 404
