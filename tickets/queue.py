@@ -36,6 +36,39 @@ from tickets.models import (
 )
 
 QUEUE_ORDER = ("priority", "queue_urgency", "queue_due_at", "created_at", "id")
+# What a queue row shows: loading only these keeps a 200-row page cheap (no descriptions, no password hashes).
+LIST_FIELDS = (
+    "id",
+    "reference",
+    "subject",
+    "status",
+    "priority",
+    "urgency_score",
+    "urgency_parts",
+    "queue_urgency",
+    "queue_due_at",
+    "is_high_value",
+    "late_filed",
+    "amount",
+    "currency",
+    "created_at",
+    "first_responded_at",
+    "platform__id",
+    "platform__name",
+    "platform__slug",
+    "problem_type__id",
+    "problem_type__slug",
+    "problem_type__name_zh",
+    "problem_type__name_en",
+    "assignee__id",
+    "assignee__role",
+    "assignee__staff_number",
+    "assignee__display_name",
+    "assignee__email",
+    "team__id",
+    "team__name",
+    "team__slug",
+)
 ESTIMATE_CAP = 1000
 MAX_PAGE = 200
 AT_RISK_WITHIN = timedelta(hours=1)
@@ -170,6 +203,7 @@ def queue_for_agent(
         page_qs = page_qs.filter(_after(decode_cursor(cursor)))
     rows = list(
         page_qs.select_related("platform", "problem_type", "assignee", "team")
+        .only(*LIST_FIELDS)
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by(*QUEUE_ORDER)[: size + 1]
     )

@@ -375,7 +375,13 @@ def test_the_supervisor_view_shows_load_and_is_supervisors_only(login_as, team, 
 
 def test_supervisors_edit_routing_rules_audited(login_as, supervisor, team, team_agent, platform):
     client = login_as(supervisor)
-    data = {"name": "星云 → 充值组", "position": 5, "is_active": "on", "platform": platform.pk, "team": team.pk}
+    data = {
+        "name": "星云 → 充值组",
+        "position": 5,
+        "is_active": "on",
+        "platform": platform.pk,
+        "team": team.pk,
+    }
     assert client.post("/agent/supervisor/routing/", data).status_code == 302
     rule = RoutingRule.objects.get(name="星云 → 充值组")
     assert AuditEntry.objects.filter(action="routing_rule.created", object_id=str(rule.pk)).exists()
