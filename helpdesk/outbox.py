@@ -138,3 +138,10 @@ def _relay_batch(batch_size: int) -> tuple[int, int]:
             )
             delivered += 1
     return delivered, len(messages)
+
+
+@outbox_handler("upload.sanitize")
+def _sanitize_upload(message_id: int, payload: dict[str, Any]) -> None:
+    from helpdesk.uploads import sanitize_stored
+
+    sanitize_stored(payload["name"])

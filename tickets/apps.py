@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Claim tickets")
+
+    def ready(self) -> None:
+        from helpdesk.uploads import on_sanitized
+        from tickets.services import evidence_sanitized
+
+        on_sanitized(evidence_sanitized)

@@ -244,6 +244,7 @@ class Evidence(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     storage_name = models.CharField(max_length=200, unique=True)
+    # SHA-256 of the file as the customer sent it: they can check it against their own copy.
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(_("type"), max_length=60)
     size = models.PositiveIntegerField(_("size"))
@@ -267,3 +268,8 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_ready(self) -> bool:
+        """False while an uploaded image waits in quarantine to be rebuilt (helpdesk.uploads)."""
+        return not self.storage_name.startswith("quarantine/")

@@ -22,6 +22,7 @@ from contacts.models import Platform, ProblemType, Severity
 from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
+from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -195,6 +196,31 @@ def _evidence_rows(claim: Claim, actor: User, stored: list[tuple[CleanUpload, st
     ]
 
 
+def _create_evidence(claim: Claim, actor: User, stored: list[tuple[CleanUpload, str]]) -> list[Evidence]:
+    rows = Evidence.objects.bulk_create(_evidence_rows(claim, actor, stored))
+    for row in rows:
+        schedule_sanitize(row.storage_name)  # images are rebuilt from pixels off the request
+    return rows
+
+
+def evidence_sanitized(old_name: str, result: Sanitized | None, reason: str) -> None:
+    """Point the evidence at its clean copy, or drop it (with a note on the timeline) if it was refused."""
+    evidence = Evidence.objects.select_related("claim").filter(storage_name=old_name).first()
+    if evidence is None:
+        return
+    if result is not None:
+        Evidence.objects.filter(pk=evidence.pk).update(
+            storage_name=result.name, content_type=result.content_type, size=result.size
+        )
+        return
+    evidence.delete()
+    ClaimEvent.objects.create(
+        claim=evidence.claim,
+        kind=EventKind.EVIDENCE_ADDED,
+        data={"removed": evidence.original_name, "reason": reason},  # worded by the page, in its language
+    )
+
+
 # --- services -------------------------------------------------------------------------------------------
 def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload] | None = None) -> Claim:
     """File a claim. Raises DuplicateOpenClaim when one is open for the same order; masks sensitive text."""
@@ -253,9 +279,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                     raise DuplicateOpenClaim(existing) from None
                 raise
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
-            evidence_rows = (
-                Evidence.objects.bulk_create(_evidence_rows(claim, customer, stored)) if stored else []
-            )
+            evidence_rows = _create_evidence(claim, customer, stored) if stored else []
             claim.created_evidence = evidence_rows  # type: ignore[attr-defined]
             if stored:
                 events.append(
@@ -370,7 +394,7 @@ def claim_add_evidence(*, claim: Claim, actor: User, files: list[CleanUpload]) -
             if not new:
                 return []
             stored = _store_files(new)
-            rows = Evidence.objects.bulk_create(_evidence_rows(claim, actor, stored))
+            rows = _create_evidence(claim, actor, stored)
             ClaimEvent.objects.create(
                 claim=claim,
                 kind=EventKind.EVIDENCE_ADDED,
