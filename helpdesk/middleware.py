@@ -58,9 +58,11 @@ class LanguageMiddleware:
         if language is None and request.path.startswith("/api/"):
             language = translation.get_language_from_request(request)
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override() restores the previous language afterwards: a worker thread serving the next request
+        # (or a test client call) must not inherit this one's choice.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie, Accept-Language")
         return response

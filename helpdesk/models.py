@@ -179,3 +179,62 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%H:%M:%S}"
+
+
+class OutboxMessage(models.Model):
+    """A promise to do something after commit (notify, call a webhook, schedule a call-back).
+
+    Written in the same transaction as the change it follows, so a crash can never lose it; the relay
+    (``helpdesk.tasks.outbox_relay``) hands it to the handler registered for its event and marks it done.
+    Payloads speak in ids and event names, never in another app's models.
+    """
+
+    event = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    # Set when the same logical message may be written twice (two beats, a re-run sweep): the second
+    # write is a no-op thanks to the unique constraint.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    available_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            # The relay's only question: what is due and not yet done.
+            models.Index(
+                fields=["available_at", "id"],
+                name="outbox_pending_idx",
+                condition=models.Q(dispatched_at__isnull=True, failed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}#{self.pk}"
+
+
+class IdempotencyRecord(models.Model):
+    """One Idempotency-Key used by one client on one endpoint, with the response it produced."""
+
+    client = models.CharField(max_length=80)  # "user:<id>" or "anon:<salted hash>"
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "scope", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

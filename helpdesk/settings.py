@@ -215,6 +215,13 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+# Uploaded evidence (claims, directory): see helpdesk/uploads.py.
+EVIDENCE_MAX_BYTES = env.integer("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+EVIDENCE_MAX_FILES = env.integer("EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
+# Images above this many pixels are refused before decoding (decompression bombs); 40 MP fits any phone.
+UPLOAD_MAX_IMAGE_PIXELS = env.integer("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Security ---------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (
@@ -294,9 +301,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Outbox (helpdesk/outbox.py): kick the relay after each commit (tests call relay() themselves);
+# give up on a message after N attempts.
+OUTBOX_KICK_ON_COMMIT = env.boolean("OUTBOX_KICK_ON_COMMIT", not TESTING)
+OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
+IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "helpdesk.heartbeat", "schedule": 30.0, "kwargs": {"name": "beat"}},
+    "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
+    "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------

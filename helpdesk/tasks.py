@@ -13,3 +13,18 @@ def heartbeat(name: str = "worker") -> str:
     Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
     Heartbeat.objects.update_or_create(name="worker", defaults={"seen_at": now})
     return now.isoformat()
+
+
+@shared_task(name="helpdesk.outbox_relay", ignore_result=True)
+def outbox_relay() -> int:
+    """Deliver due outbox messages (kicked after each commit that wrote one, and by beat as a safety net)."""
+    from helpdesk.outbox import relay
+
+    return relay()
+
+
+@shared_task(name="helpdesk.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    from helpdesk.api.idempotency import purge_expired
+
+    return purge_expired()

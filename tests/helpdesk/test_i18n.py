@@ -65,3 +65,12 @@ def test_catalogues_compile(language, tmp_path):
         str(tmp_path / "x.mo")
     )
     assert (tmp_path / "x.mo").stat().st_size > 100
+
+
+def test_the_language_of_one_request_does_not_leak_into_the_next(client, settings):
+    from django.utils import translation
+
+    before = translation.get_language()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/healthz")
+    assert translation.get_language() == before
