@@ -40,13 +40,14 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("helpdesk.api.urls")),
+    path("api/v1/", include("contacts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
