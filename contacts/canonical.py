@@ -137,7 +137,9 @@ def canonical_url(raw: str) -> str:
             params={"value": raw},
         )
     if parts.username or parts.password:
-        raise ValidationError(_("Web addresses with a user name or password are not accepted."), code="invalid_url")
+        raise ValidationError(
+            _("Web addresses with a user name or password are not accepted."), code="invalid_url"
+        )
     host = canonical_host(parts.hostname)
     try:
         port = parts.port
@@ -167,7 +169,8 @@ def canonical_wechat(raw: str) -> str:
     text = _fold(raw)
     if not _WECHAT_ID.match(text):
         raise ValidationError(
-            _("A WeChat id starts with a letter and has 6 to 20 letters, digits, - or _."), code="invalid_wechat"
+            _("A WeChat id starts with a letter and has 6 to 20 letters, digits, - or _."),
+            code="invalid_wechat",
         )
     return text.lower()
 

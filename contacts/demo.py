@@ -9,7 +9,15 @@ from django.db import transaction
 
 from contacts import hours, services
 from contacts.canonical import canonical_value
-from contacts.models import ChannelKind, ChannelState, ContactChannel, HolidayRule, HoursMode, Platform, ProblemType
+from contacts.models import (
+    ChannelKind,
+    ChannelState,
+    ContactChannel,
+    HolidayRule,
+    HoursMode,
+    Platform,
+    ProblemType,
+)
 from contacts.values import ChannelDraft
 from helpdesk.models import Role, User
 
@@ -31,23 +39,62 @@ class DemoChannel:
 
 
 XINGYUN = [
-    DemoChannel(ChannelKind.CLAIMS_HOTLINE, "400-612-3456", "7x24", (ALL,), response_minutes=5, inbound_only=True,
-                offers_callback=True),
-    DemoChannel(ChannelKind.CUSTOMER_SERVICE_HOTLINE, "400-612-3457", "Mon-Fri 09:00-18:00",
-                ("how-to", "membership-benefit"), response_minutes=10, inbound_only=True),
-    DemoChannel(ChannelKind.EMERGENCY_LINE, "95105-888", "7x24", ("account-stolen", "fraud"), response_minutes=3,
-                inbound_only=True),
+    DemoChannel(
+        ChannelKind.CLAIMS_HOTLINE,
+        "400-612-3456",
+        "7x24",
+        (ALL,),
+        response_minutes=5,
+        inbound_only=True,
+        offers_callback=True,
+    ),
+    DemoChannel(
+        ChannelKind.CUSTOMER_SERVICE_HOTLINE,
+        "400-612-3457",
+        "Mon-Fri 09:00-18:00",
+        ("how-to", "membership-benefit"),
+        response_minutes=10,
+        inbound_only=True,
+    ),
+    DemoChannel(
+        ChannelKind.EMERGENCY_LINE,
+        "95105-888",
+        "7x24",
+        ("account-stolen", "fraud"),
+        response_minutes=3,
+        inbound_only=True,
+    ),
     DemoChannel(ChannelKind.ONLINE_CHAT, "https://kf.xingyunka.cn/chat", "7x24", (ALL,), response_minutes=1),
     DemoChannel(ChannelKind.EMAIL, "kefu@xingyunka.cn", "", (ALL,), response_minutes=3 * 24 * 60),
-    DemoChannel(ChannelKind.CLAIMS_HOTLINE, "400-612-3400", "", (), state=ChannelState.RETIRED,
-                replaced_by="400-612-3456"),
+    DemoChannel(
+        ChannelKind.CLAIMS_HOTLINE,
+        "400-612-3400",
+        "",
+        (),
+        state=ChannelState.RETIRED,
+        replaced_by="400-612-3456",
+    ),
 ]
 LANJING = [
-    DemoChannel(ChannelKind.CLAIMS_HOTLINE, "400-820-7788", "Mon-Sun 08:00-22:00", (ALL,), response_minutes=5,
-                holiday_rule=HolidayRule.IGNORE, inbound_only=True),
-    DemoChannel(ChannelKind.ONLINE_CHAT, "https://www.lanjingka.com/kefu", "7x24", (ALL,), response_minutes=1),
-    DemoChannel(ChannelKind.CUSTOMER_SERVICE_HOTLINE, "400-820-7789", "Mon-Fri 09:00-18:00", ("how-to",),
-                state=ChannelState.PENDING),
+    DemoChannel(
+        ChannelKind.CLAIMS_HOTLINE,
+        "400-820-7788",
+        "Mon-Sun 08:00-22:00",
+        (ALL,),
+        response_minutes=5,
+        holiday_rule=HolidayRule.IGNORE,
+        inbound_only=True,
+    ),
+    DemoChannel(
+        ChannelKind.ONLINE_CHAT, "https://www.lanjingka.com/kefu", "7x24", (ALL,), response_minutes=1
+    ),
+    DemoChannel(
+        ChannelKind.CUSTOMER_SERVICE_HOTLINE,
+        "400-820-7789",
+        "Mon-Fri 09:00-18:00",
+        ("how-to",),
+        state=ChannelState.PENDING,
+    ),
 ]
 
 
@@ -67,9 +114,13 @@ def _draft(item: DemoChannel, all_slugs: list[str]) -> ChannelDraft:
     )
 
 
-def _publish(platform: Platform, item: DemoChannel, proposer: User, approver: User, slugs: list[str]) -> None:
+def _publish(
+    platform: Platform, domain: str, item: DemoChannel, proposer: User, approver: User, slugs: list[str]
+) -> None:
     canonical = canonical_value(item.kind, item.value)
-    channel = ContactChannel.objects.filter(platform=platform, kind=item.kind, canonical_value=canonical).first()
+    channel = ContactChannel.objects.filter(
+        platform=platform, kind=item.kind, canonical_value=canonical
+    ).first()
     if channel is not None:
         return
     proposal = services.channel_propose(
@@ -80,7 +131,7 @@ def _publish(platform: Platform, item: DemoChannel, proposer: User, approver: Us
             services.EvidenceInput(
                 method="official_site",
                 note="演示数据：平台官网“联系我们”页面公布的号码。",
-                url=f"https://{platform.domains.first().domain}/contact" if platform.domains.exists() else "",
+                url=f"https://www.{domain}/contact",
             )
         ],
     )
@@ -102,7 +153,9 @@ def seed() -> None:
     if len(admins) < 2:
         return  # seed_demo creates the demo admins first; without two, nothing can be published
     proposer, approver = admins
-    slugs = list(ProblemType.objects.filter(is_active=True).order_by("sort_order").values_list("slug", flat=True))
+    slugs = list(
+        ProblemType.objects.filter(is_active=True).order_by("sort_order").values_list("slug", flat=True)
+    )
     for name, slug, aliases, domain, channels in (
         ("星云卡盟", "xingyun", ["Xingyun"], "xingyunka.cn", XINGYUN),
         ("蓝鲸卡盟", "lanjing", [], "lanjingka.com", LANJING),
@@ -112,4 +165,4 @@ def seed() -> None:
         )
         services.domain_add(actor=proposer, platform=platform, domain=domain, include_subdomains=True)
         for item in channels:
-            _publish(platform, item, proposer, approver, slugs)
+            _publish(platform, domain, item, proposer, approver, slugs)

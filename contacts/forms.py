@@ -120,7 +120,9 @@ class ChannelForm(forms.Form):
     @classmethod
     def initial_for(cls, channel: ContactChannel) -> dict[str, Any]:
         minutes = (
-            int(channel.expected_response_time.total_seconds() // 60) if channel.expected_response_time else None
+            int(channel.expected_response_time.total_seconds() // 60)
+            if channel.expected_response_time
+            else None
         )
         return {
             "kind": channel.kind,
@@ -169,7 +171,10 @@ class ApproveForm(forms.Form):
 
 class RetireForm(forms.Form):
     replacement = forms.ModelChoiceField(
-        label=_("Replaced by"), queryset=ContactChannel.objects.none(), required=False, empty_label=_("(none)")
+        label=_("Replaced by"),
+        queryset=ContactChannel.objects.none(),
+        required=False,
+        empty_label=_("(none)"),
     )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
@@ -186,7 +191,9 @@ class RetireForm(forms.Form):
 class PlatformForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     slug = forms.SlugField(
-        label=_("Address name"), max_length=60, help_text=_("Latin letters for the page address, e.g. xingyun.")
+        label=_("Address name"),
+        max_length=60,
+        help_text=_("Latin letters for the page address, e.g. xingyun."),
     )
     aliases = forms.CharField(
         label=_("Aliases"), required=False, max_length=500, help_text=_("Separated by commas.")

@@ -50,7 +50,7 @@ class Schedule:
 
 
 def day_kind(day: date) -> str:
-    """"holiday" (public holiday), "makeup" (make-up working day), or "normal"."""
+    """ "holiday" (public holiday), "makeup" (make-up working day), or "normal"."""
     try:
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:  # outside the years the calendar knows: treat as an ordinary day
@@ -141,7 +141,10 @@ def closes_at(schedule: Schedule, at: datetime) -> datetime | None:
 _WEEKDAY_TOKENS = {
     **{name: i for i, name in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])},
     **{name: i for i, name in enumerate(["周一", "周二", "周三", "周四", "周五", "周六", "周日"])},
-    **{name: i for i, name in enumerate(["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"])},
+    **{
+        name: i
+        for i, name in enumerate(["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"])
+    },
     "周天": 6,
     "星期天": 6,
     **{str(i + 1): i for i in range(7)},
@@ -167,7 +170,7 @@ def _parse_days(text: str) -> list[int]:
         if separator in text:
             first, last = (part.strip() for part in text.split(separator, 1))
             a, b = _WEEKDAY_TOKENS[first], _WEEKDAY_TOKENS[last]
-            return list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(0, b + 1)]
+            return list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(b + 1)]
     return [_WEEKDAY_TOKENS[text]]
 
 

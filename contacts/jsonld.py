@@ -23,14 +23,20 @@ def iso_duration(value: timedelta) -> str:
     hours_part, minutes_part = divmod(rest, 60)
     out = "P" + (f"{days}D" if days else "")
     if hours_part or minutes_part or not days:
-        out += "T" + (f"{hours_part}H" if hours_part else "") + (f"{minutes_part}M" if minutes_part or not hours_part else "")
+        out += (
+            "T"
+            + (f"{hours_part}H" if hours_part else "")
+            + (f"{minutes_part}M" if minutes_part or not hours_part else "")
+        )
     return out
 
 
 def _opening_hours(channel: ContactChannel) -> list[dict[str, Any]]:
     schedule = channel.schedule
     if schedule.mode == hours.ALWAYS:
-        return [{"@type": "OpeningHoursSpecification", "dayOfWeek": _DAYS, "opens": "00:00", "closes": "23:59"}]
+        return [
+            {"@type": "OpeningHoursSpecification", "dayOfWeek": _DAYS, "opens": "00:00", "closes": "23:59"}
+        ]
     specs = []
     for window in schedule.windows:
         specs.append(

@@ -218,7 +218,9 @@ class ContactChannel(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
-    state = models.CharField(_("state"), max_length=16, choices=ChannelState.choices, default=ChannelState.DRAFT)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ChannelState.choices, default=ChannelState.DRAFT
+    )
     approved_proposal = models.ForeignKey(
         "ChannelProposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

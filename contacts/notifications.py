@@ -21,7 +21,9 @@ def alert_review_overdue(message_id: int, payload: dict[str, Any]) -> None:
     channels = list(
         ContactChannel.objects.filter(pk__in=payload.get("channel_ids", [])).select_related("platform")
     )
-    admins = list(User.objects.filter(role=Role.DIRECTORY_ADMIN, is_active=True).values_list("email", flat=True))
+    admins = list(
+        User.objects.filter(role=Role.DIRECTORY_ADMIN, is_active=True).values_list("email", flat=True)
+    )
     if not channels or not admins:
         return
     with translation.override(settings.LANGUAGE_CODE):

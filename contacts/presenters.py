@@ -83,7 +83,9 @@ def grouped(channels: Sequence[ContactChannel], *, at: datetime) -> list[tuple[s
     out = []
     for kind in ChannelKind:
         if kind.value in groups:
-            cards = sorted(groups[kind.value], key=lambda c: (c.is_retired, c.channel.sort_order, c.channel.pk))
+            cards = sorted(
+                groups[kind.value], key=lambda c: (c.is_retired, c.channel.sort_order, c.channel.pk)
+            )
             out.append((str(kind.label), cards))
     return out
 
@@ -104,9 +106,7 @@ def _show(name: str, value: Any) -> str:
     if value in (None, "", []):
         return "—"
     if name == "windows":
-        return "; ".join(
-            f"{hours.weekday_names()[day]} {start}-{end}" for day, start, end in value
-        )
+        return "; ".join(f"{hours.weekday_names()[day]} {start}-{end}" for day, start, end in value)
     if name == "kind":
         return str(ChannelKind(value).label)
     if isinstance(value, bool):
@@ -135,7 +135,12 @@ def diff_rows(changes: list[tuple[str, Any, Any]]) -> list[dict[str, str]]:
         "valid_until": _("Valid until"),
     }
     return [
-        {"field": labels.get(name, name), "old": _show(name, old), "new": _show(name, new), "changed": old != new}
+        {
+            "field": labels.get(name, name),
+            "old": _show(name, old),
+            "new": _show(name, new),
+            "changed": old != new,
+        }
         for name, old, new in changes
     ]
 

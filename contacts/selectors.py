@@ -95,9 +95,11 @@ def problem_types() -> list[ProblemType]:
 
 
 def active_platforms(*, limit: int = 200) -> QuerySet[Platform]:
-    return Platform.objects.filter(status=PlatformStatus.ACTIVE).only("id", "name", "slug").order_by("name")[
-        :limit
-    ]
+    return (
+        Platform.objects.filter(status=PlatformStatus.ACTIVE)
+        .only("id", "name", "slug")
+        .order_by("name")[:limit]
+    )
 
 
 def pending_proposals() -> QuerySet[ChannelProposal]:
@@ -110,7 +112,9 @@ def pending_proposals() -> QuerySet[ChannelProposal]:
 
 def proposal_detail(*, proposal_id: int) -> ChannelProposal:
     return get_object_or_404(
-        ChannelProposal.objects.select_related("platform", "proposed_by", "decided_by", "channel").prefetch_related(
+        ChannelProposal.objects.select_related(
+            "platform", "proposed_by", "decided_by", "channel"
+        ).prefetch_related(
             "evidence",
             Prefetch("channel__windows", queryset=ServiceWindow.objects.order_by("weekday", "start")),
             "channel__problem_types",

@@ -87,12 +87,17 @@ def draft_values(draft: ChannelDraft) -> dict[str, Any]:
     unknown_languages = [code for code in draft.languages if code not in LANGUAGES]
     if unknown_languages:
         errors["languages"] = [_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown_languages)}]
-    if draft.expected_response_minutes is not None and not 0 < draft.expected_response_minutes <= 60 * 24 * 30:
+    if (
+        draft.expected_response_minutes is not None
+        and not 0 < draft.expected_response_minutes <= 60 * 24 * 30
+    ):
         errors["expected_response_minutes"] = [_("Enter a response time between 1 minute and 30 days.")]
     slugs = sorted(set(draft.problem_types))
     known = set(ProblemType.objects.filter(slug__in=slugs, is_active=True).values_list("slug", flat=True))
     if set(slugs) - known:
-        errors["problem_types"] = [_("Unknown problem type: %(slugs)s.") % {"slugs": ", ".join(sorted(set(slugs) - known))}]
+        errors["problem_types"] = [
+            _("Unknown problem type: %(slugs)s.") % {"slugs": ", ".join(sorted(set(slugs) - known))}
+        ]
     if draft.valid_from and draft.valid_until and draft.valid_until < draft.valid_from:
         errors["valid_until"] = [_("The end of validity is before its start.")]
     if draft.inbound_only and draft.kind not in hours_kinds_with_calls():

@@ -133,7 +133,9 @@ def directory_platform(request: HttpRequest, slug: str | None = None) -> HttpRes
             return redirect("directory-platform", slug=platform.slug)
     channels = selectors.channels_for_admin(platform=platform) if platform else []
     return render(
-        request, "contacts/directory/platform.html", {"platform": platform, "form": form, "channels": channels}
+        request,
+        "contacts/directory/platform.html",
+        {"platform": platform, "form": form, "channels": channels},
     )
 
 
@@ -198,7 +200,9 @@ def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> H
             form: Any = ApproveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("The proposal could not be matched. Reload and review it again."))
-            services.proposal_approve(actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"])
+            services.proposal_approve(
+                actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"]
+            )
             messages.success(request, _("Approved and published."))
         elif decision == "reject":
             form = ReasonForm(request.POST)
@@ -221,7 +225,8 @@ def directory_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     suspend_form = ReasonForm(request.POST if action == "suspend" else None)
     retire_form = RetireForm(
-        request.POST if action == "retire" else None, replacements=selectors.replacement_choices(channel=channel)
+        request.POST if action == "retire" else None,
+        replacements=selectors.replacement_choices(channel=channel),
     )
     evidence_form = EvidenceForm(request.POST if action == "evidence" else None, request.FILES or None)
     bound = {"suspend": suspend_form, "retire": retire_form, "evidence": evidence_form}.get(action or "")
@@ -259,6 +264,9 @@ def _channel_action(actor: User, channel: Any, action: str, data: dict[str, Any]
             actor=actor,
             channel=channel,
             item=services.EvidenceInput(
-                method=data["method"], note=data["evidence_note"], url=data.get("url") or "", upload=data.get("file")
+                method=data["method"],
+                note=data["evidence_note"],
+                url=data.get("url") or "",
+                upload=data.get("file"),
             ),
         )

@@ -32,7 +32,9 @@ class DomainSerializer(serializers.ModelSerializer):
 class WindowSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("Monday = 0 … Sunday = 6."))
     start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M", help_text=_("Not after start: the window runs past midnight."))
+    end = serializers.TimeField(
+        format="%H:%M", help_text=_("Not after start: the window runs past midnight.")
+    )
 
 
 class HoursSerializer(serializers.Serializer):
@@ -49,7 +51,7 @@ class ReplacementSerializer(serializers.Serializer):
 
 
 class ChannelSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    platform: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     problem_types = serializers.SerializerMethodField()
     expected_response_minutes = serializers.SerializerMethodField()
     hours = serializers.SerializerMethodField()
@@ -83,7 +85,10 @@ class ChannelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _now(self) -> Any:
-        return self.context.setdefault("now", timezone.now())
+        # One moment for the whole list, so every channel is judged at the same instant.
+        if not hasattr(self, "_at"):
+            self._at = self.context.get("now") or timezone.now()
+        return self._at
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_problem_types(self, obj: ContactChannel) -> list[str]:
@@ -100,7 +105,8 @@ class ChannelSerializer(serializers.ModelSerializer):
         return {
             "mode": schedule.mode,
             "windows": [
-                {"weekday": w.weekday, "start": f"{w.start:%H:%M}", "end": f"{w.end:%H:%M}"} for w in schedule.windows
+                {"weekday": w.weekday, "start": f"{w.start:%H:%M}", "end": f"{w.end:%H:%M}"}
+                for w in schedule.windows
             ],
             "holiday_rule": schedule.holiday_rule,
             "description": hours.describe(schedule),
@@ -170,7 +176,7 @@ class ProposalInputSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=ChannelKind.choices)
     value = serializers.CharField(max_length=300)
-    label = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    label = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=list(LANGUAGES)), required=False, default=["zh"]
     )
@@ -208,7 +214,7 @@ class ProposalInputSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    platform: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     proposed_by = serializers.CharField(source="proposed_by.public_name", read_only=True)
     decided_by = serializers.CharField(source="decided_by.public_name", read_only=True, allow_null=True)
 
@@ -233,7 +239,8 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 class ApproveSerializer(serializers.Serializer):
     fingerprint = serializers.CharField(
-        max_length=64, help_text=_("The fingerprint of the proposal you reviewed: approval binds these values.")
+        max_length=64,
+        help_text=_("The fingerprint of the proposal you reviewed: approval binds these values."),
     )
 
 

@@ -51,7 +51,8 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Platform]:
         if self.action == "retrieve":
             return Platform.objects.prefetch_related(
-                "domains", Prefetch("channels", queryset=selectors.public_channels(), to_attr="public_channels")
+                "domains",
+                Prefetch("channels", queryset=selectors.public_channels(), to_attr="public_channels"),
             )
         return Platform.objects.exclude(status=PlatformStatus.CLOSED).order_by("name", "id")
 
@@ -63,8 +64,14 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         query = request.query_params.get("q", "")
         if query:
             results = selectors.platform_search(query=query)
-            return Response({"count": len(results), "next": None, "previous": None,
-                             "results": s.PlatformListSerializer(results, many=True).data})
+            return Response(
+                {
+                    "count": len(results),
+                    "next": None,
+                    "previous": None,
+                    "results": s.PlatformListSerializer(results, many=True).data,
+                }
+            )
         return super().list(request, *args, **kwargs)
 
 
@@ -101,7 +108,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         wanted = self.request.query_params.get("status")
         return queryset.filter(status=wanted) if wanted else queryset
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])])
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -161,9 +170,11 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
     serializer_class = s.ChannelSerializer
 
     def _result(self, channel: ContactChannel) -> Response:
-        channel = ContactChannel.objects.select_related("platform", "replacement").prefetch_related(
-            "windows", "problem_types"
-        ).get(pk=channel.pk)
+        channel = (
+            ContactChannel.objects.select_related("platform", "replacement")
+            .prefetch_related("windows", "problem_types")
+            .get(pk=channel.pk)
+        )
         return Response(s.ChannelSerializer(channel).data)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.ChannelSerializer})
