@@ -325,9 +325,10 @@ def _evidence_create(
     if item.upload is not None:
         from helpdesk import uploads
 
-        clean = uploads.clean_upload(
-            item.upload, allowed=uploads.IMAGE_TYPES | uploads.DOCUMENT_TYPES, max_bytes=None
-        )
+        try:
+            clean = uploads.clean_upload(item.upload, allowed=uploads.EVIDENCE_TYPES)
+        except uploads.UploadRejected as exc:
+            raise ValidationError({"file": exc.messages}) from None
         evidence.file = uploads.store_private(clean, folder="directory-evidence")
         evidence.file_name = clean.original_name[:200]
         evidence.content_type = clean.content_type

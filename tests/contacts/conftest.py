@@ -70,3 +70,11 @@ def staff_client(user: User) -> Client:
     response = client.post("/accounts/2fa/", {"otp_token": current_code(totp_device(user))})
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def demo(admin_a, admin_b) -> None:
+    """The demo directory of issue #3, published by the two admins through the services."""
+    from contacts.demo import seed
+
+    seed()
