@@ -115,8 +115,9 @@ def test_the_platform_page_uses_a_constant_number_of_queries(client, demo, publi
 
 
 def test_review_overdue_channels_carry_a_warning(client, demo):
-    from contacts import services
     from django.utils import timezone
+
+    from contacts import services
 
     ContactChannel.objects.filter(value="400-612-3457").update(review_due_at=timezone.now())
     services.sweep_review_overdue()
