@@ -351,6 +351,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HoursModeEnum": "contacts.models.HoursMode",
+        "ProposalStatusEnum": "contacts.models.ProposalStatus",
+        "PlatformStatusEnum": "contacts.models.PlatformStatus",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------------

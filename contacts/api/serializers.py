@@ -251,3 +251,8 @@ class ReasonSerializer(serializers.Serializer):
 class RetireSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     replacement = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EvidenceCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sha256 = serializers.CharField()

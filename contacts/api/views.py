@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contacts import selectors, services
+from contacts.api import examples
 from contacts.api import serializers as s
 from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
 from helpdesk.models import User
@@ -59,7 +60,10 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self) -> Any:
         return s.PlatformDetailSerializer if self.action == "retrieve" else s.PlatformListSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Name, alias or pinyin.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Name, alias or pinyin.")],
+        examples=examples.platform_list,
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = request.query_params.get("q", "")
         if query:
@@ -73,6 +77,10 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 }
             )
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.platform_detail)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
 
 @extend_schema(tags=["directory"])
@@ -89,9 +97,16 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             queryset = queryset.filter(platform__slug=platform)
         return queryset.order_by("platform_id", "sort_order", "id")
 
-    @extend_schema(parameters=[OpenApiParameter("platform", str, description="Only this platform (slug).")])
+    @extend_schema(
+        parameters=[OpenApiParameter("platform", str, description="Only this platform (slug).")],
+        examples=examples.channel_list,
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.channel)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
 
 @extend_schema(tags=["directory admin"])
@@ -109,12 +124,21 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return queryset.filter(status=wanted) if wanted else queryset
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])]
+        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])],
+        examples=examples.proposal,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.ProposalInputSerializer, responses={201: s.ProposalSerializer})
+    @extend_schema(examples=examples.proposal)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ProposalInputSerializer,
+        responses={201: s.ProposalSerializer},
+        examples=[*examples.proposal_input, *examples.proposal],
+    )
     def create(self, request: Request) -> Response:
         data = s.ProposalInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -133,7 +157,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return Response(s.ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ApproveSerializer, responses={200: s.ChannelSerializer})
+    @extend_schema(
+        request=s.ApproveSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         data = s.ApproveSerializer(data=request.data)
@@ -147,7 +173,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         channel = selectors.public_channels().get(pk=channel.pk)
         return Response(s.ChannelSerializer(channel).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.ProposalSerializer})
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.ProposalSerializer}, examples=examples.proposal
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         data = s.ReasonSerializer(data=request.data)
@@ -177,7 +205,9 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         )
         return Response(s.ChannelSerializer(channel).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.ChannelSerializer})
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str | None = None) -> Response:
         data = s.ReasonSerializer(data=request.data)
@@ -190,7 +220,9 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         )
         return self._result(channel)
 
-    @extend_schema(request=s.RetireSerializer, responses={200: s.ChannelSerializer})
+    @extend_schema(
+        request=s.RetireSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: str | None = None) -> Response:
         data = s.RetireSerializer(data=request.data)
@@ -208,7 +240,11 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         )
         return self._result(channel)
 
-    @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: None})
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceCreatedSerializer},
+        examples=examples.evidence,
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         data = s.EvidenceUploadSerializer(data=request.data)
