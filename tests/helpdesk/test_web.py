@@ -9,7 +9,9 @@ from django.db.utils import OperationalError
 from helpdesk import health
 
 
-def test_the_home_page_is_chinese_by_default_even_for_english_browsers(client, db):  # the home page lists the directory's platforms
+def test_the_home_page_is_chinese_by_default_even_for_english_browsers(
+    client, db
+):  # the home page lists the directory's platforms
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     body = response.content.decode()
     assert response.status_code == 200
@@ -17,7 +19,9 @@ def test_the_home_page_is_chinese_by_default_even_for_english_browsers(client, d
     assert "查找卡盟平台的官方客服" in body
 
 
-def test_the_language_switch_turns_the_site_english(client, db):  # the home page lists the directory's platforms
+def test_the_language_switch_turns_the_site_english(
+    client, db
+):  # the home page lists the directory's platforms
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     body = client.get("/").content.decode()
