@@ -73,6 +73,7 @@ class Platform(models.Model):
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
         ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"], name="platform_status_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -244,6 +245,9 @@ class ContactChannel(models.Model):
     state_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by contacts.selectors.platform_page: the replacement, if users may still be pointed to it.
+    public_replacement: ContactChannel | None = None
 
     class Meta:
         verbose_name = _("contact channel")

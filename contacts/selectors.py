@@ -74,12 +74,27 @@ def public_channels() -> QuerySet[ContactChannel]:
 
 
 def platform_page(*, slug: str) -> Platform:
-    """The platform with its domains and public channels (published and retired), in 5 queries."""
-    queryset = Platform.objects.prefetch_related(
-        "domains",
-        Prefetch("channels", queryset=public_channels(), to_attr="public_channels"),
+    """The platform with its domains and public channels (published and retired), in 5 queries.
+
+    A retired channel's replacement is looked up among the same public channels (it belongs to the same
+    platform): no self-join, and a replacement that was suspended since is not shown to users.
+    """
+    channels = (
+        ContactChannel.objects.filter(state__in=PUBLIC_STATES)
+        .prefetch_related(*_channel_prefetches())
+        .order_by("sort_order", "id")
     )
-    return get_object_or_404(queryset, slug=slug)
+    queryset = Platform.objects.prefetch_related(
+        "domains", Prefetch("channels", queryset=channels, to_attr="public_channels")
+    )
+    platform = get_object_or_404(queryset, slug=slug)
+    by_id = {c.pk: c for c in platform.public_channels}  # type: ignore[attr-defined]
+    for channel in platform.public_channels:  # type: ignore[attr-defined]
+        replacement = by_id.get(channel.replacement_id) if channel.replacement_id else None
+        channel.public_replacement = (
+            replacement if replacement is not None and replacement.is_published else None
+        )
+    return platform
 
 
 def published_channels_of(*, platform: Platform) -> list[ContactChannel]:
@@ -94,7 +109,7 @@ def problem_types() -> list[ProblemType]:
     return list(ProblemType.objects.filter(is_active=True).order_by("sort_order", "id"))
 
 
-def active_platforms(*, limit: int = 200) -> QuerySet[Platform]:
+def active_platforms(*, limit: int = 100) -> QuerySet[Platform]:
     return (
         Platform.objects.filter(status=PlatformStatus.ACTIVE)
         .only("id", "name", "slug")

@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "results": results,
         "searched": search.is_valid() and bool(search.cleaned_data["q"]),
         "flow": flow,
-        "platforms": selectors.active_platforms(),
+        "platforms": results or selectors.active_platforms(),
         "recommendation": recommendation,
     }
     return render(request, "contacts/home.html", context)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
-
 import pytest
 from django.apps import apps
+from playwright.sync_api import Browser, Page, expect
 
 from contacts.demo import seed
 from tests.conftest import totp_device
