@@ -3,7 +3,7 @@
 Run against a throwaway PostgreSQL database (it migrates it and fills it once):
 
     createdb -h 127.0.0.1 -U postgres claimdesk_bench
-    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimdesk_bench .venv/bin/python -m bench.contacts_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimdesk_bench .venv/bin/python -m bench.contacts_bench
 
 Prints p50/p95/max in milliseconds and the number of SQL queries per operation. The target (issue #3):
 search and the platform page each p95 <= 20 ms in-process, with a query count that does not grow with the
@@ -171,9 +171,8 @@ def populate() -> None:
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(
-        f"populated {len(platforms)} platforms, {len(channels)} channels in {time.perf_counter() - started:.1f}s"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"populated {len(platforms)} platforms, {len(channels)} channels in {elapsed:.1f}s")
 
 
 def measure(label: str, func: Callable[[int], object], runs: int = 300) -> None:
