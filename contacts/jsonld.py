@@ -68,13 +68,14 @@ def _contact_point(channel: ContactChannel) -> dict[str, Any]:
 
 def platform_jsonld(platform: Platform, channels: list[ContactChannel], page_url: str) -> dict[str, Any]:
     published = [c for c in channels if c.state in PUBLISHED_STATES]
+    points = {c.pk: _contact_point(c) for c in published}
     org_id = page_url + "#organization"
     organization: dict[str, Any] = {
         "@type": "Organization",
         "@id": org_id,
         "name": platform.name,
         "url": platform.website or page_url,
-        "contactPoint": [_contact_point(c) for c in published if c.kind != ChannelKind.SMS_SENDER],
+        "contactPoint": [points[c.pk] for c in published if c.kind != ChannelKind.SMS_SENDER],
     }
     if platform.aliases:
         organization["alternateName"] = platform.aliases
@@ -84,9 +85,9 @@ def platform_jsonld(platform: Platform, channels: list[ContactChannel], page_url
         organization["taxID"] = platform.unified_social_credit_code
     service_channels = []
     for channel in published:
-        entry: dict[str, Any] = {"@type": "ServiceChannel", "name": str(channel.get_kind_display())}
+        entry: dict[str, Any] = {"@type": "ServiceChannel", "name": points[channel.pk]["contactType"]}
         if channel.is_phone:
-            entry["servicePhone"] = _contact_point(channel)
+            entry["servicePhone"] = points[channel.pk]
         elif channel.kind in (ChannelKind.ONLINE_CHAT, ChannelKind.WEB_TICKET_FORM, ChannelKind.OFFICIAL_APP):
             entry["serviceUrl"] = channel.canonical_value
         if channel.expected_response_time:

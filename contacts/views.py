@@ -72,7 +72,6 @@ def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "platform": platform,
             "groups": presenters.grouped(channels, at=timezone.now()),
             "jsonld": jsonld.script_tag(jsonld.platform_jsonld(platform, channels, page_url)),
-            "problem_types": selectors.problem_types(),
         },
     )
 
