@@ -20,6 +20,11 @@ urlpatterns = [
     path("directory/channels/<int:channel_id>/", views.directory_channel, name="directory-channel"),
     path("directory/proposals/<int:proposal_id>/", views.directory_proposal, name="directory-proposal"),
     path(
+        "directory/evidence/<int:evidence_id>/file/",
+        views.directory_evidence_file,
+        name="directory-evidence-file",
+    ),
+    path(
         "directory/proposals/<int:proposal_id>/<str:decision>/",
         views.directory_decide,
         name="directory-decide",

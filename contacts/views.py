@@ -27,9 +27,10 @@ from contacts.forms import (
     RetireForm,
     SearchForm,
 )
-from contacts.models import Platform, ProposalStatus
+from contacts.models import ChannelEvidence, Platform, ProposalStatus
 from contacts.recommend import recommend
 from contacts.values import channel_values, diff
+from helpdesk import uploads
 from helpdesk.models import User
 
 ViewFunc = Callable[..., HttpResponse]
@@ -192,6 +193,8 @@ def directory_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_POST
 @directory_admin_required
 def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject", "withdraw"):
+        raise Http404
     proposal = selectors.proposal_detail(proposal_id=proposal_id)
     actor = cast(User, request.user)
     try:
@@ -269,3 +272,12 @@ def _channel_action(actor: User, channel: Any, action: str, data: dict[str, Any]
                 upload=data.get("file"),
             ),
         )
+
+
+@directory_admin_required
+def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """Evidence files are for directory admins only; they leave storage as downloads, never inline."""
+    evidence = get_object_or_404(ChannelEvidence.objects.exclude(file=""), pk=evidence_id)
+    return uploads.private_file_response(
+        evidence.file, download_name=evidence.file_name or "evidence", content_type=evidence.content_type
+    )

@@ -253,3 +253,78 @@ def test_evidence_upload_goes_through_the_safe_pipeline(demo, admin_a, settings,
         {"action": "evidence", "method": "official_site", "evidence_note": "bad", "file": fake},
     )
     assert response.status_code == 200 and "has-error" in response.content.decode()
+
+
+def test_evidence_files_download_only_for_directory_admins(
+    demo, admin_a, client, login_as, agent, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from contacts import services
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    channel = ContactChannel.objects.get(value="400-612-3456")
+    evidence = services.evidence_add(
+        actor=admin_a,
+        channel=channel,
+        item=services.EvidenceInput(
+            method="letter", note="函件", upload=SimpleUploadedFile("函件.png", buffer.getvalue())
+        ),
+    )
+    url = f"/directory/evidence/{evidence.pk}/file/"
+    assert login_as(agent).get(url).status_code == 403
+    client.logout()
+    response = staff_client(admin_a).get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_decisions_are_404(demo, admin_a):
+    proposal = ChannelProposal.objects.get(status=ProposalStatus.PENDING)
+    assert staff_client(admin_a).post(f"/directory/proposals/{proposal.pk}/delete/").status_code == 404
+
+
+def test_a_directory_admin_adds_a_platform_with_domains(demo, admin_a):
+    from contacts.models import Platform
+
+    web = staff_client(admin_a)
+    response = web.post(
+        "/directory/platforms/new/",
+        {
+            "name": "金龙卡盟",
+            "slug": "jinlong",
+            "aliases": "Jinlong, 金龙",
+            "status": "active",
+            "domains": "jinlongka.cn\n=pay.jinlong.com",
+            "unified_social_credit_code": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    platform = Platform.objects.get(slug="jinlong")
+    assert sorted(platform.domains.values_list("domain", "include_subdomains")) == [
+        ("jinlongka.cn", True),
+        ("pay.jinlong.com", False),
+    ]
+    bad = web.post(
+        "/directory/platforms/new/",
+        {
+            "name": "坏",
+            "slug": "bad",
+            "status": "active",
+            "unified_social_credit_code": "123",
+            "domains": "not a domain",
+        },
+    )
+    assert bad.status_code == 200 and bad.content.decode().count("has-error") >= 1
