@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from contacts.values import channel_values, diff
 from helpdesk import uploads
 from helpdesk.models import User
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 # --- Public -------------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def directory_admin_required(view: ViewFunc) -> ViewFunc:
     """Signed in (the middleware already demanded TOTP for staff) and a directory admin, else 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not cast(User, request.user).is_directory_admin:
@@ -275,7 +276,7 @@ def _channel_action(actor: User, channel: Any, action: str, data: dict[str, Any]
 
 
 @directory_admin_required
-def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     """Evidence files are for directory admins only; they leave storage as downloads, never inline."""
     evidence = get_object_or_404(ChannelEvidence.objects.exclude(file=""), pk=evidence_id)
     return uploads.private_file_response(
