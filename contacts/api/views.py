@@ -21,6 +21,7 @@ from contacts import selectors, services
 from contacts.api import examples
 from contacts.api import serializers as s
 from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
+from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.models import User
 
 
@@ -138,8 +139,24 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         request=s.ProposalInputSerializer,
         responses={201: s.ProposalSerializer},
         examples=[*examples.proposal_input, *examples.proposal],
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional. A retried request with the same key and body is answered once.",
+            )
+        ],
     )
     def create(self, request: Request) -> Response:
+        return idempotent(
+            request,
+            scope="contacts.proposal_create",
+            fingerprint=request_fingerprint(request.data if isinstance(request.data, dict) else {}),
+            handler=lambda: self._create(request),
+        )
+
+    def _create(self, request: Request) -> Response:
         data = s.ProposalInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         platform = get_object_or_404(Platform, slug=data.validated_data["platform"])

@@ -111,3 +111,16 @@ def test_an_unverified_staff_session_does_not_count_for_the_api(demo, client, ad
 def test_directory_admins_list_pending_proposals(demo, admin_a):
     body = api_for(admin_a).get("/api/v1/directory/proposals/", {"status": "pending"}).json()
     assert [p["values"]["value"] for p in body["results"]] == ["400-820-7789"]
+
+
+def test_a_retried_proposal_with_the_same_idempotency_key_is_created_once(demo, admin_a):
+    client = api_for(admin_a)
+    first = client.post(
+        "/api/v1/directory/proposals/", NEW_CHANNEL, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = client.post(
+        "/api/v1/directory/proposals/", NEW_CHANNEL, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert ChannelProposal.objects.filter(values__canonical_value="CN:95105777").count() == 1
