@@ -1,9 +1,10 @@
 """Service hours: is a channel open now, when does it open next, and how to say its hours.
 
-Pure functions over a ``Schedule`` (no database), everything in Asia/Shanghai. A weekly window whose end
-is not after its start runs past midnight (Fri 22:00-02:00 ends Saturday 02:00); 00:00-00:00 is the whole
-day. With the calendar holiday rule a channel is closed on mainland public holidays and open on make-up
-working days (调休), on which it keeps the hours of an ordinary working day. 7×24 channels never close.
+Pure functions over a ``Schedule``, everything in Asia/Shanghai; holidays come from helpdesk.calendar.
+A weekly window whose end is not after its start runs past midnight (Fri 22:00-02:00 ends Saturday
+02:00); 00:00-00:00 is the whole day. With the calendar holiday rule a channel is closed on mainland public
+holidays and open on make-up working days (调休), on which it keeps the hours of an ordinary working day.
+7×24 channels never close.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from helpdesk import calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALWAYS, WEEKLY, NONE = "always", "weekly", "none"
@@ -50,16 +52,12 @@ class Schedule:
 
 
 def day_kind(day: date) -> str:
-    """ "holiday" (public holiday), "makeup" (make-up working day), or "normal"."""
-    try:
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:  # outside the years the calendar knows: treat as an ordinary day
-        return "normal"
-    if on_holiday and name is not None:
-        return "holiday"
-    if not on_holiday and day.weekday() >= 5:
-        return "makeup"
-    return "normal"
+    """ "holiday" (public holiday), "makeup" (make-up working day), or "normal".
+
+    The project's one mainland calendar (operators' corrections first, then chinese-calendar), shared with
+    the SLA clocks; its corrections are cached in-process and re-read at most once a minute.
+    """
+    return calendar.day_kind(day)
 
 
 def _valid_on(schedule: Schedule, day: date) -> bool:

@@ -4,10 +4,21 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import AuditEntry, User
+from helpdesk import webhooks
+from helpdesk.audit import audit_record, snapshot
+from helpdesk.models import (
+    AuditEntry,
+    CalendarDay,
+    NotificationTemplate,
+    OutboxMessage,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 @admin.register(User)
@@ -40,3 +51,71 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(admin.ModelAdmin):
+    list_display = ["event", "channel", "language", "subject", "updated_at"]
+    list_filter = ["channel", "language"]
+    search_fields = ["event", "subject", "body"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "event", "created_at", "attempts", "dispatched_at", "failed_at", "last_error"]
+    list_filter = ["event"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(_ReadOnlyAdmin):
+    """Shown for support; endpoints are created and rotated through helpdesk.webhooks services."""
+
+    list_display = ["url", "platform_id", "enabled", "disabled_reason", "created_at"]
+    exclude = ["secret", "previous_secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = ["msg_id", "event", "endpoint", "status", "attempts", "last_status_code", "created_at"]
+    list_filter = ["status", "event"]
+    actions = ["replay"]
+
+    @admin.action(description=_("Send again"))
+    def replay(self, request: HttpRequest, queryset: Any) -> None:
+        for delivery in queryset.select_related("endpoint"):
+            webhooks.webhook_delivery_replay(actor=request.user, delivery=delivery)  # type: ignore[arg-type]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action="calendar.day_saved",
+                obj=obj,
+                after=snapshot(obj, ["day", "kind", "name"]),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action="calendar.day_deleted",
+                obj=obj,
+                before=snapshot(obj, ["day", "kind", "name"]),
+            )
+            super().delete_model(request, obj)

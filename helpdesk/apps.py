@@ -9,4 +9,5 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("ClaimDesk core")
 
     def ready(self) -> None:
-        from helpdesk import schema, signals  # noqa: F401  (schema extensions, login/logout auditing)
+        # schema extensions, login/logout auditing, outbox handlers for notifications
+        from helpdesk import notifications, schema, signals  # noqa: F401

@@ -57,3 +57,12 @@ class OTPTokenForm(forms.Form):
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError(_("Enter the 6 digits shown in your authenticator app."))
         return token
+
+
+class NotificationPreferenceForm(forms.Form):
+    email = forms.BooleanField(label=_("Email me"), required=False)
+    sms = forms.BooleanField(
+        label=_("Text me (SMS)"),
+        required=False,
+        help_text=_("Only for urgent updates such as call-backs; uses the phone number on your account."),
+    )

@@ -238,3 +238,179 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+# --- Notifications -----------------------------------------------------------------------------------
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class NotificationTemplate(models.Model):
+    """What a notification says, per event, channel and language. Data: supervisors edit it in the admin.
+
+    Subject and bodies are Django templates rendered with plain values only (the event's context dict),
+    so an edited template cannot reach into models or call methods with side effects.
+    """
+
+    event = models.CharField(_("event"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML body"), blank=True, help_text=_("Email only; optional."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification template")
+        verbose_name_plural = _("notification templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"], name="notification_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} / {self.channel} / {self.language}"
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants besides the in-app bell, which always gets everything."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_preference")
+    email = models.BooleanField(_("by email"), default=True)
+    sms = models.BooleanField(_("by SMS"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email} sms={self.sms}"
+
+
+class Notification(models.Model):
+    """One entry under a person's bell."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # The same logical notification (e.g. one SLA crossing) is recorded once per person.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULLs never clash)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
+            models.Index(
+                fields=["user"], name="notification_unread_idx", condition=models.Q(read_at__isnull=True)
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Webhooks to platforms -------------------------------------------------------------------------------
+class WebhookEndpoint(models.Model):
+    """A URL a platform gave us for events about its claims. ``platform_id`` is the directory's platform:
+    core speaks in ids (see ARCHITECTURE.md), the directory shows and manages these through core services."""
+
+    platform_id = models.PositiveBigIntegerField(_("platform"), db_index=True)
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(_("events"), default=list, help_text=_("Empty means every event."))
+    secret = models.CharField(max_length=100)
+    # During a rotation both secrets sign, so the platform can switch without losing a delivery.
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event: str) -> bool:
+        return self.enabled and (not self.events or event in self.events)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed, will retry")
+    DEAD = "dead", _("Given up")
+
+
+class WebhookDelivery(models.Model):
+    """One message to one endpoint, with its attempts. Retries wait in the database, not in the broker."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    msg_id = models.CharField(max_length=64, unique=True)
+    event = models.CharField(max_length=64)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_due_idx",
+                condition=models.Q(status__in=["pending", "failed"]),
+            ),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_endpoint_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+
+class CalendarDay(models.Model):
+    """An operator's correction to the mainland China holiday calendar.
+
+    The ``chinese-calendar`` package is the default source, but it only knows the years the State Council
+    has published; a new year's holidays and make-up working days (调休) can be entered here the day
+    they are announced, and they win over the package.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (closed)")
+        MAKEUP = "makeup", _("Make-up working day (open)")
+        NORMAL = "normal", _("Ordinary day")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"

@@ -95,7 +95,8 @@ def relay(*, batch_size: int = 100, max_batches: int = 20) -> int:
     for _ in range(max_batches):
         done, seen = _relay_batch(batch_size)
         delivered += done
-        if seen < batch_size:
+        # Keep going while there was work: handlers may have written follow-up rows (a fan-out's emails).
+        if seen == 0 or done == 0:
             break
     return delivered
 

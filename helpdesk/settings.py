@@ -273,6 +273,7 @@ EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
+EMAIL_FILE_PATH = env.string("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "ClaimDesk <noreply@claimdesk.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -291,8 +292,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than any countdown we use; long delays are kept in the database, not in the broker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task (its worker died) is handed out again after this long. Longer than any task
+    # runs and any countdown we use: long delays (webhook retries, SLA due times) live in the database.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(
+            env.duration("CELERY_VISIBILITY_TIMEOUT", timedelta(hours=1)).total_seconds()
+        )
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -307,12 +313,16 @@ OUTBOX_KICK_ON_COMMIT = env.boolean("OUTBOX_KICK_ON_COMMIT", not TESTING)
 OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 # Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
 IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
+# Webhooks to platforms (helpdesk/webhooks.py).
+WEBHOOK_TIMEOUT = env.duration("WEBHOOK_TIMEOUT", timedelta(seconds=10))
+WEBHOOK_SECRET_OVERLAP = env.duration("WEBHOOK_SECRET_OVERLAP", timedelta(hours=24))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "helpdesk.heartbeat", "schedule": 30.0, "kwargs": {"name": "beat"}},
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
+    "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------

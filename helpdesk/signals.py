@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from helpdesk import calendar
 from helpdesk.audit import audit_record
-from helpdesk.models import User
+from helpdesk.models import CalendarDay, User
 
 
 @receiver(user_logged_in)
@@ -32,3 +34,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         object_id="-",
         object_repr=str(credentials.get("username", ""))[:200],
     )
+
+
+@receiver(post_save, sender=CalendarDay)
+@receiver(post_delete, sender=CalendarDay)
+def _calendar_changed(sender: Any, **kwargs: Any) -> None:
+    # A cache, not domain flow: this process sees the correction at once, others within a minute.
+    calendar.reset()

@@ -28,3 +28,11 @@ def purge_idempotency_keys() -> int:
     from helpdesk.api.idempotency import purge_expired
 
     return purge_expired()
+
+
+@shared_task(name="helpdesk.webhooks_deliver", ignore_result=True)
+def webhooks_deliver() -> int:
+    """Send due webhook deliveries (leased rows; safe to run in several workers at once)."""
+    from helpdesk.webhooks import deliver_due
+
+    return deliver_due()

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk import health, services
+from helpdesk import health, notifications, services
 from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
-from helpdesk.forms import OTPTokenForm, RegistrationForm
-from helpdesk.models import User
+from helpdesk.forms import NotificationPreferenceForm, OTPTokenForm, RegistrationForm
+from helpdesk.models import NotificationPreference, User
 
 
 @require_GET
@@ -146,3 +146,44 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
     return render(
         request, "errors/error.html", {"status": status, "title": title, "message": message}, status=status
     )
+
+
+# --- The bell ---------------------------------------------------------------------------------------
+@login_required
+@never_cache
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications.notifications_mark_read(user=cast(User, request.user))
+        return redirect("notifications")
+    items = list(notifications.notifications_for(user=cast(User, request.user)))
+    return render(request, "notifications/list.html", {"items": items})
+
+
+@never_cache
+@require_GET
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The bell's count, polled by htmx; capped so the query stays cheap. Signed out (an expired
+    session): an empty badge, not a redirect whose login page htmx would paste into the header."""
+    user = request.user
+    count = notifications.unread_count(user=cast(User, user)) if user.is_authenticated else 0
+    return render(request, "notifications/_badge.html", {"unread": count})
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    preference = NotificationPreference.objects.filter(user=user).first()
+    form = NotificationPreferenceForm(
+        request.POST or None,
+        initial={
+            "email": preference.email if preference else True,
+            "sms": preference.sms if preference else False,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preference_set(
+            user=user, email=form.cleaned_data["email"], sms_enabled=form.cleaned_data["sms"]
+        )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notification_settings")
+    return render(request, "notifications/settings.html", {"form": form, "has_phone": bool(user.phone)})

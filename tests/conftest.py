@@ -113,3 +113,45 @@ def login_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return _login
+
+
+# --- A real HTTP peer on loopback (webhooks, SMS gateway) -------------------------------------------------
+class HttpReceiver:
+    """Records POSTs; answers with the queued status codes in order, then 204."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.received: list[dict] = []
+        self.statuses: list[int] = []
+
+
+@pytest.fixture
+def http_receiver(settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state: dict[str, HttpReceiver] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            receiver = state["receiver"]
+            receiver.received.append(
+                {"body": self.rfile.read(length), "headers": dict(self.headers), "path": self.path}
+            )
+            self.send_response(receiver.statuses.pop(0) if receiver.statuses else 204)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state["receiver"] = HttpReceiver(f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    yield state["receiver"]
+    server.shutdown()
+    server.server_close()

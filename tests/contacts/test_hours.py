@@ -9,6 +9,9 @@ from django.utils import translation
 from contacts import hours
 from contacts.hours import SHANGHAI, Schedule, Window
 
+# The mainland calendar reads operators' corrections from the database (helpdesk.calendar).
+pytestmark = pytest.mark.django_db
+
 
 def at(y, m, d, hh, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
@@ -98,3 +101,16 @@ def test_unreadable_hours_name_the_line(text):
     with pytest.raises(ValidationError) as exc:
         hours.parse_windows(text)
     assert text.split()[0] in exc.value.messages[0]
+
+
+def test_operator_corrections_to_the_calendar_apply(db):
+    from helpdesk import calendar
+    from helpdesk.models import CalendarDay
+
+    CalendarDay.objects.create(day=date(2026, 12, 7), kind="holiday", name="test")
+    calendar.reset()
+    try:
+        assert hours.open_now(OFFICE, at(2026, 12, 7, 10)) is False
+    finally:
+        CalendarDay.objects.filter(day=date(2026, 12, 7)).delete()
+        calendar.reset()
