@@ -12,6 +12,7 @@ from contacts.models import (
     PUBLISHED_STATES,
     ChannelHistory,
     ChannelProposal,
+    ChannelState,
     ContactChannel,
     Platform,
     PlatformStatus,
@@ -164,3 +165,11 @@ def replacement_choices(*, channel: ContactChannel) -> QuerySet[ContactChannel]:
 
 def problem_types_by_slug(slugs: Sequence[str]) -> dict[str, ProblemType]:
     return {pt.slug: pt for pt in ProblemType.objects.filter(slug__in=slugs)}
+
+
+def channels_overdue(*, limit: int = 200) -> list[ContactChannel]:
+    return list(
+        ContactChannel.objects.filter(state=ChannelState.REVIEW_OVERDUE)
+        .select_related("platform")
+        .order_by("review_due_at", "id")[:limit]
+    )

@@ -112,7 +112,11 @@ def directory_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/directory/home.html",
-        {"proposals": selectors.pending_proposals(), "platforms": selectors.active_platforms(limit=500)},
+        {
+            "proposals": selectors.pending_proposals(),
+            "overdue": selectors.channels_overdue(),
+            "platforms": selectors.active_platforms(limit=500),
+        },
     )
 
 

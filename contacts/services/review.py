@@ -2,7 +2,8 @@
 
 Set-based and idempotent: each batch claims rows with ``SKIP LOCKED`` (a second beat or a slow worker
 takes other rows or none), flips them with one conditional UPDATE, writes their history and audit rows in
-bulk, and one outbox message alerts the directory admins after commit. Running it again finds nothing.
+bulk, and one notification (bell + email, through the outbox, so after commit) alerts the directory
+admins. Running it again finds nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from django.utils import timezone
 
 from contacts.models import ChannelHistory, ChannelState, ContactChannel, HistoryAction
 from helpdesk import context
-from helpdesk.models import AuditEntry
-from helpdesk.outbox import outbox_write
+from helpdesk.models import AuditEntry, Role, User
+from helpdesk.notifications import notify
 
-REVIEW_OVERDUE_EVENT = "contacts.review_overdue"
+REVIEW_OVERDUE_EVENT = "directory.review_overdue"  # template: helpdesk migration 0005
 
 
 def sweep_review_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
@@ -76,9 +77,11 @@ def _sweep_batch(*, now: datetime, batch_size: int) -> int:
     )
     ids.sort()
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:40]
-    outbox_write(
+    notify(
+        user_ids=User.objects.filter(role=Role.DIRECTORY_ADMIN, is_active=True).values_list("pk", flat=True),
         event=REVIEW_OVERDUE_EVENT,
-        payload={"channel_ids": ids},
-        dedupe_key=f"{REVIEW_OVERDUE_EVENT}:{digest}",
+        context={"count": len(ids), "channel_ids": ids},
+        url="/directory/#overdue-title",
+        dedupe_key=digest,
     )
     return len(ids)
