@@ -41,7 +41,10 @@ ViewFunc = Callable[..., HttpResponseBase]
 def home(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     results = selectors.platform_search(query=search.cleaned_data["q"]) if search.is_valid() else []
-    flow = ProblemFlowForm(request.GET if "problem" in request.GET else None)
+    flow = ProblemFlowForm(
+        request.GET if "problem" in request.GET else None,
+        initial={"platform": request.GET.get("platform", "")[:60]},  # from a platform page's link
+    )
     recommendation = None
     if flow.is_bound and flow.is_valid():
         platform = selectors.platform_page(slug=flow.cleaned_data["platform"])

@@ -328,3 +328,8 @@ def test_a_directory_admin_adds_a_platform_with_domains(demo, admin_a):
         },
     )
     assert bad.status_code == 200 and bad.content.decode().count("has-error") >= 1
+
+
+def test_the_platform_page_link_preselects_the_platform_in_the_flow(client, demo):
+    body = client.get("/", {"platform": "lanjing"}).content.decode()
+    assert '<option value="lanjing" selected>' in body
