@@ -37,6 +37,9 @@ from django.conf import settings  # noqa: E402
 
 # Without collectstatic there is no manifest; plain static URLs cost the same for this measurement.
 settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+if os.environ.get("BENCH_SERVER_SIDE_BINDING") == "1":
+    # Experiment: psycopg server-side binding lets PostgreSQL prepare repeated statements (no re-planning).
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
