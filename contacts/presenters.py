@@ -33,6 +33,14 @@ class ChannelCard:
         return self.channel.state == ChannelState.REVIEW_OVERDUE
 
     @property
+    def is_external(self) -> bool:
+        return self.channel.kind in (
+            ChannelKind.ONLINE_CHAT,
+            ChannelKind.WEB_TICKET_FORM,
+            ChannelKind.OFFICIAL_APP,
+        )
+
+    @property
     def href(self) -> str:
         channel = self.channel
         if channel.is_phone:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +38,6 @@ def _call(func: Any, **kwargs: Any) -> Any:
         return func(**kwargs)
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from exc
-    except ValidationError:
-        raise
 
 
 @extend_schema(tags=["directory"])
