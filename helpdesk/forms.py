@@ -9,11 +9,14 @@ from helpdesk.phones import normalize_personal_phone
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    # Customers may also use their phone number (helpdesk.backends.EmailOrPhoneBackend).
+    username = forms.CharField(
+        label=_("Email or phone"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": _("The email address or password is not correct."),
+        "invalid_login": _("The email address, phone number or password is not correct."),
         "inactive": _("This account is inactive."),
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -148,6 +149,7 @@ AUTH_USER_MODEL = "helpdesk.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "helpdesk.backends.EmailOrPhoneBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -323,6 +325,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
+    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
@@ -341,6 +344,7 @@ REST_FRAMEWORK = {
         "anon": env.string("API_THROTTLE_ANON", "60/min"),
         "user": env.string("API_THROTTLE_USER", "600/min"),
         "auth": env.string("API_THROTTLE_AUTH", "10/min"),
+        "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -399,3 +403,13 @@ DEMO_MODE = env.boolean("DEMO_MODE", default=False)
 # --- Directory (contacts) ---------------------------------------------------------------------------
 # How long a verified channel stays verified before a directory admin must review it again.
 CONTACT_REVIEW_INTERVAL = env.duration("CONTACT_REVIEW_INTERVAL", timedelta(days=180))
+
+# --- Claims (tickets) -------------------------------------------------------------------------------
+# A resolved claim can be reopened by its customer for this long.
+CLAIM_REOPEN_WINDOW = env.duration("CLAIM_REOPEN_WINDOW", timedelta(days=7))
+# Claims of at least this amount (CNY) are "high value": senior team, proactive call-back.
+CLAIM_HIGH_VALUE_AMOUNT = Decimal(env.integer("CLAIM_HIGH_VALUE_AMOUNT", 500, minimum=1))
+# When a platform publishes no resolution promise, the 12315 next-step panel appears after this long.
+CLAIM_ESCALATION_AFTER = env.duration("CLAIM_ESCALATION_AFTER", timedelta(days=7))
+# Seconds each process keeps platforms, problem types and claim rules for the filing path (0: off).
+CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING else 60, minimum=0)

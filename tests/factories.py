@@ -45,3 +45,41 @@ class PlatformFactory(factory.django.DjangoModelFactory):
         obj.search_text = platform_search_text(obj.name, obj.aliases, obj.slug)
         if create:
             obj.save(update_fields=["search_text"])
+# --- Claims (tickets) -----------------------------------------------------------------------------------
+def claim_platform(slug: str = "xingyun", name: str = "星云卡盟"):
+    from contacts.models import Platform
+
+    return Platform.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def problem_type(slug: str = "topup-not-credited"):
+    from contacts.models import ProblemType
+
+    return ProblemType.objects.get(slug=slug)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Claim"
+
+    reference = factory.Sequence(lambda n: f"XY-20261122-{n:06d}")
+    customer = factory.SubFactory(UserFactory)
+    platform = factory.LazyFunction(claim_platform)
+    problem_type = factory.LazyFunction(problem_type)
+    subject = factory.LazyAttribute(lambda o: f"{o.order_number}-充值未到账-紧急")
+    order_number = factory.Sequence(lambda n: f"2024052{n:05d}")
+    product = "100元游戏点卡"
+    amount = factory.LazyFunction(lambda: __import__("decimal").Decimal("100.00"))
+    payment_channel = "alipay"
+    paid_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
+    description = "5月20日14:30购买100元游戏点卡，已付款，30分钟后仍未到账。"
+    desired_outcome = "reissue"
+
+
+class ClaimEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.ClaimEvent"
+
+    claim = factory.SubFactory(ClaimFactory)
+    kind = "customer_reply"
+    body = "还没到账"

@@ -33,3 +33,9 @@
     if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
   });
 })();
+
+// Print buttons (the claim record export).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLElement && target.hasAttribute("data-print")) window.print();
+});

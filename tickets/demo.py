@@ -1,0 +1,104 @@
+"""Demo claims for customer@demo.claimdesk.cn on 星云卡盟 (platform slug ``xingyun``). Idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from contacts.models import Platform, ProblemType
+from helpdesk.models import User
+from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, PlatformClaimPolicy
+from tickets.services import ClaimInput, claim_confirm_resolved, claim_create
+
+DEMO_CUSTOMER = "customer@demo.claimdesk.cn"
+
+DEMO_CLAIMS = [
+    # order number, problem type, amount, channel, hours ago, description, outcome
+    (
+        "XY20261120001",
+        "topup-not-credited",
+        "100.00",
+        "alipay",
+        3,
+        "今天中午12:10在星云卡盟充值100元游戏点卡，支付宝已扣款，30分钟后仍未到账，订单显示“处理中”，刷新了3次。",
+        "reissue",
+    ),
+    (
+        "XY20261118007",
+        "card-code-invalid",
+        "50.00",
+        "wechat",
+        60,
+        "购买的50元话费卡密在运营商页面提示“卡密已被使用”，购买后立即使用，截图已附。",
+        "refund",
+    ),
+    (
+        "XY20261101042",
+        "duplicate-charge",
+        "30.00",
+        "bank_card",
+        24 * 12,
+        "同一订单被扣款两次，银行卡账单上有两笔30元记录，平台只显示一笔订单。",
+        "refund",
+    ),
+]
+
+
+def seed() -> None:
+    customer = User.objects.filter(email=DEMO_CUSTOMER).first()
+    if customer is None:
+        return
+    platform, _created = Platform.objects.get_or_create(slug="xingyun", defaults={"name": "星云卡盟"})
+    topup = ProblemType.objects.filter(slug="topup-not-credited").first()
+    if topup is not None:
+        PlatformClaimPolicy.objects.get_or_create(
+            platform=platform,
+            problem_type=topup,
+            defaults={
+                "report_within": timedelta(hours=24),
+                "resolution_promise": timedelta(hours=24),
+                "rule_zh": "充值失败须在24小时内报告，平台承诺24小时内处理。",
+                "rule_en": (
+                    "Failed top-ups must be reported within 24 hours; "
+                    "the platform promises a fix within 24 hours."
+                ),
+            },
+        )
+    now = timezone.now()
+    for order, type_slug, amount, channel, hours_ago, description, outcome in DEMO_CLAIMS:
+        if Claim.objects.filter(customer=customer, platform=platform, order_number=order).exists():
+            continue
+        problem_type = ProblemType.objects.filter(slug=type_slug).first()
+        if problem_type is None:
+            continue
+        claim = claim_create(
+            customer=customer,
+            data=ClaimInput(
+                platform=platform,
+                problem_type=problem_type,
+                order_number=order,
+                product="游戏点卡" if type_slug != "card-code-invalid" else "50元话费卡",
+                amount=Decimal(amount),
+                payment_channel=channel,
+                paid_at=now - timedelta(hours=hours_ago, minutes=20),
+                description=description,
+                desired_outcome=outcome,
+                contact_phone="+8613800138000",
+                preferred_contact="phone",
+            ),
+        )
+        Claim.objects.filter(pk=claim.pk).update(created_at=now - timedelta(hours=hours_ago))
+        ClaimEvent.objects.filter(claim=claim).update(created_at=now - timedelta(hours=hours_ago))
+        if type_slug == "card-code-invalid":
+            ClaimEvent.objects.create(
+                claim=claim,
+                kind=EventKind.AGENT_REPLY,
+                actor_label="A1001",
+                body="您好，请提供运营商页面的报错截图和卡密购买记录，我们将联系商家核实。",
+                created_at=now - timedelta(hours=hours_ago - 1),
+            )
+            Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.WAITING_ON_CUSTOMER)
+        if type_slug == "duplicate-charge":
+            claim_confirm_resolved(claim=claim, actor=customer)
