@@ -369,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "HoursModeEnum": "contacts.models.HoursMode",
         "ProposalStatusEnum": "contacts.models.ProposalStatus",
         "PlatformStatusEnum": "contacts.models.PlatformStatus",
+        "ClaimStatusEnum": "tickets.models.ClaimStatus",
     },
 }
 

@@ -45,6 +45,8 @@ class PlatformFactory(factory.django.DjangoModelFactory):
         obj.search_text = platform_search_text(obj.name, obj.aliases, obj.slug)
         if create:
             obj.save(update_fields=["search_text"])
+
+
 # --- Claims (tickets) -----------------------------------------------------------------------------------
 def claim_platform(slug: str = "xingyun", name: str = "星云卡盟"):
     from contacts.models import Platform

@@ -159,13 +159,13 @@ class PlatformDetailSerializer(serializers.ModelSerializer):
         return ChannelSerializer(getattr(obj, "public_channels", []), many=True, context=self.context).data
 
 
-class EvidenceInputSerializer(serializers.Serializer):
+class DirectoryEvidenceInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=EvidenceMethod.choices)
     note = serializers.CharField(max_length=2000)
     url = serializers.URLField(required=False, allow_blank=True, max_length=500)
 
 
-class EvidenceUploadSerializer(EvidenceInputSerializer):
+class DirectoryEvidenceUploadSerializer(DirectoryEvidenceInputSerializer):
     file = serializers.FileField(required=False)
 
 
@@ -191,7 +191,7 @@ class ProposalInputSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    evidence = EvidenceInputSerializer(many=True, required=False, default=list)
+    evidence = DirectoryEvidenceInputSerializer(many=True, required=False, default=list)
 
     def draft(self) -> ChannelDraft:
         data = self.validated_data
@@ -244,7 +244,7 @@ class ApproveSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class DirectoryReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -253,6 +253,6 @@ class RetireSerializer(serializers.Serializer):
     replacement = serializers.IntegerField(required=False, allow_null=True)
 
 
-class EvidenceCreatedSerializer(serializers.Serializer):
+class DirectoryEvidenceCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sha256 = serializers.CharField()

@@ -188,11 +188,11 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(s.ChannelSerializer(channel).data)
 
     @extend_schema(
-        request=s.ReasonSerializer, responses={200: s.ProposalSerializer}, examples=examples.proposal
+        request=s.DirectoryReasonSerializer, responses={200: s.ProposalSerializer}, examples=examples.proposal
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
-        data = s.ReasonSerializer(data=request.data)
+        data = s.DirectoryReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = _call(
             services.proposal_reject,
@@ -220,11 +220,11 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         return Response(s.ChannelSerializer(channel).data)
 
     @extend_schema(
-        request=s.ReasonSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+        request=s.DirectoryReasonSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
     )
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str | None = None) -> Response:
-        data = s.ReasonSerializer(data=request.data)
+        data = s.DirectoryReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         channel = _call(
             services.channel_suspend,
@@ -255,13 +255,13 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         return self._result(channel)
 
     @extend_schema(
-        request={"multipart/form-data": s.EvidenceUploadSerializer},
-        responses={201: s.EvidenceCreatedSerializer},
+        request={"multipart/form-data": s.DirectoryEvidenceUploadSerializer},
+        responses={201: s.DirectoryEvidenceCreatedSerializer},
         examples=examples.evidence,
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def evidence(self, request: Request, pk: str | None = None) -> Response:
-        data = s.EvidenceUploadSerializer(data=request.data)
+        data = s.DirectoryEvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evidence = _call(
             services.evidence_add,
