@@ -322,6 +322,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "helpdesk.heartbeat", "schedule": 30.0, "kwargs": {"name": "beat"}},
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
+    "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
@@ -364,6 +365,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HoursModeEnum": "contacts.models.HoursMode",
+        "ProposalStatusEnum": "contacts.models.ProposalStatus",
+        "PlatformStatusEnum": "contacts.models.PlatformStatus",
+        "ClaimStatusEnum": "tickets.models.ClaimStatus",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------------
@@ -393,6 +400,10 @@ OUTBOUND_ALLOWED_NETWORKS = env.strings("OUTBOUND_ALLOWED_NETWORKS")
 
 # --- Product settings -------------------------------------------------------------------------------
 DEMO_MODE = env.boolean("DEMO_MODE", default=False)
+
+# --- Directory (contacts) ---------------------------------------------------------------------------
+# How long a verified channel stays verified before a directory admin must review it again.
+CONTACT_REVIEW_INTERVAL = env.duration("CONTACT_REVIEW_INTERVAL", timedelta(days=180))
 
 # --- Claims (tickets) -------------------------------------------------------------------------------
 # A resolved claim can be reopened by its customer for this long.

@@ -40,7 +40,7 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include(accounts)),
@@ -51,6 +51,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("claims/", include("tickets.urls")),
     path("api/v1/", include("helpdesk.api.urls")),
+    path("api/v1/", include("contacts.api.urls")),
     path("api/v1/", include("tickets.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
