@@ -330,6 +330,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
+    "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
+    "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
 }
 
@@ -419,3 +421,7 @@ CLAIM_HIGH_VALUE_AMOUNT = Decimal(env.integer("CLAIM_HIGH_VALUE_AMOUNT", 500, mi
 CLAIM_ESCALATION_AFTER = env.duration("CLAIM_ESCALATION_AFTER", timedelta(days=7))
 # Seconds each process keeps platforms, problem types and claim rules for the filing path (0: off).
 CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING else 60, minimum=0)
+# SLA and call-backs (tickets/sla.py, tickets/callbacks.py).
+CALLBACK_DEFAULT_WITHIN = env.duration("CALLBACK_DEFAULT_WITHIN", timedelta(minutes=30))
+CALLBACK_MAX_ATTEMPTS = env.integer("CALLBACK_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+CALLBACK_RETRY_AFTER = env.duration("CALLBACK_RETRY_AFTER", timedelta(minutes=30))
