@@ -3,9 +3,14 @@ because claims (tickets) reference platforms and problem types."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from contacts import hours
 
 
 class Severity(models.IntegerChoices):
@@ -59,6 +64,8 @@ class Platform(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=PlatformStatus.choices, default=PlatformStatus.ACTIVE
     )
+    website = models.URLField(_("official website"), blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +73,397 @@ class Platform(models.Model):
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
         ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"], name="platform_status_name_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from stdnum.cn import uscc
+        from stdnum.exceptions import ValidationError as StdnumError
+
+        if self.unified_social_credit_code:
+            try:
+                self.unified_social_credit_code = uscc.validate(self.unified_social_credit_code)
+            except StdnumError:
+                raise ValidationError(
+                    {"unified_social_credit_code": _("This is not a valid unified social credit code.")}
+                ) from None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PlatformStatus.ACTIVE
+
+
+def platform_search_text(name: str, aliases: list[str], slug: str) -> str:
+    """What platform search matches against: names, aliases and their pinyin (full and initials).
+
+    Stored lower case without spaces, so "Xing Yun", "xingyun", "xy" and "星云" all find 星云卡盟.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    parts: list[str] = []
+    for term in [name, *aliases, slug]:
+        compact = "".join(term.lower().split())
+        if not compact:
+            continue
+        parts.append(compact)
+        if any("\u4e00" <= ch <= "\u9fff" for ch in compact):
+            parts.append("".join(lazy_pinyin(compact)))
+            parts.append("".join(lazy_pinyin(compact, style=Style.FIRST_LETTER)))
+    return " ".join(dict.fromkeys(parts))
+
+
+class OfficialDomain(models.Model):
+    """A domain the platform operates; stored canonical (IDNA/UTS-46 punycode, lower case)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    registrable_domain = models.CharField(_("registrable domain"), max_length=253, db_index=True)
+    include_subdomains = models.BooleanField(_("subdomains count"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("official domain")
+        verbose_name_plural = _("official domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return f"*.{self.domain}" if self.include_subdomains else self.domain
+
+    @property
+    def display_domain(self) -> str:
+        import idna
+
+        try:
+            return str(idna.decode(self.domain))
+        except idna.IDNAError:
+            return self.domain
+
+
+class ChannelKind(models.TextChoices):
+    CLAIMS_HOTLINE = "claims_hotline", _("Claims hotline")
+    EMERGENCY_LINE = "emergency_line", _("Emergency line")
+    CUSTOMER_SERVICE_HOTLINE = "customer_service_hotline", _("Customer-service hotline")
+    MEMBER_SERVICE = "member_service", _("Member service")
+    ONLINE_CHAT = "online_chat", _("Online chat")
+    WEB_TICKET_FORM = "web_ticket_form", _("Web ticket form")
+    EMAIL = "email", _("Email")
+    OFFICIAL_APP = "official_app", _("Official app")
+    WECHAT_OFFICIAL_ACCOUNT = "wechat_official_account", _("WeChat official account")
+    SMS_SENDER = "sms_sender", _("SMS sender number")
+    QQ = "qq", _("QQ")
+
+
+PHONE_KINDS = frozenset(
+    {
+        ChannelKind.CLAIMS_HOTLINE,
+        ChannelKind.EMERGENCY_LINE,
+        ChannelKind.CUSTOMER_SERVICE_HOTLINE,
+        ChannelKind.MEMBER_SERVICE,
+    }
+)
+
+
+class ChannelState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending approval")
+    VERIFIED = "verified", _("Verified")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    SUSPENDED = "suspended", _("Suspended")
+    RETIRED = "retired", _("Retired")
+
+
+PUBLISHED_STATES = (ChannelState.VERIFIED, ChannelState.REVIEW_OVERDUE)
+PUBLIC_STATES = (*PUBLISHED_STATES, ChannelState.RETIRED)
+
+
+class HoursMode(models.TextChoices):
+    ALWAYS = "always", _("7×24")
+    WEEKLY = "weekly", _("Weekly hours")
+    NONE = "none", _("No hours (written channel)")
+
+
+class HolidayRule(models.TextChoices):
+    FOLLOW_CALENDAR = "calendar", _("Closed on public holidays, open on make-up working days")
+    IGNORE = "ignore", _("Same hours on holidays")
+
+
+class ContactChannel(models.Model):
+    """One official way to reach a platform. Published values change only through an approved proposal.
+
+    The database refuses a published (verified or review-overdue) channel whose kind and value differ
+    from its approved proposal, and a proposal approved by its own proposer (see migration 0004).
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=32, choices=ChannelKind.choices)
+    value = models.CharField(_("value as published"), max_length=300)
+    canonical_value = models.CharField(_("canonical value"), max_length=300, db_index=True)
+    label = models.CharField(_("label"), max_length=80, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    expected_response_time = models.DurationField(_("expected response time"), null=True, blank=True)
+    problem_types = models.ManyToManyField(
+        ProblemType, verbose_name=_("problem types handled"), related_name="channels", blank=True
+    )
+    inbound_only = models.BooleanField(
+        _("inbound only"), default=False, help_text=_("This number never calls you.")
+    )
+    offers_callback = models.BooleanField(_("offers a call-back"), default=False)
+    notes = models.TextField(_("notes for users"), blank=True)
+    hours_mode = models.CharField(_("hours"), max_length=8, choices=HoursMode.choices, default=HoursMode.NONE)
+    holiday_rule = models.CharField(
+        _("holidays"), max_length=10, choices=HolidayRule.choices, default=HolidayRule.FOLLOW_CALENDAR
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    state = models.CharField(
+        _("state"), max_length=16, choices=ChannelState.choices, default=ChannelState.DRAFT
+    )
+    approved_proposal = models.ForeignKey(
+        "ChannelProposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_due_at = models.DateTimeField(_("review due at"), null=True, blank=True)
+    replacement = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    state_reason = models.TextField(_("reason"), blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by contacts.selectors.platform_page: the replacement, if users may still be pointed to it.
+    public_replacement: ContactChannel | None = None
+
+    class Meta:
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+        ordering = ["platform", "sort_order", "id"]
+        indexes = [
+            models.Index(fields=["platform", "state"], name="channel_platform_state_idx"),
+            models.Index(
+                fields=["review_due_at"],
+                name="channel_review_due_idx",
+                condition=models.Q(state="verified"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["verified", "review_overdue"])
+                | (
+                    models.Q(approved_proposal__isnull=False)
+                    & models.Q(verified_by__isnull=False)
+                    & models.Q(approved_by__isnull=False)
+                    & ~models.Q(approved_by=models.F("verified_by"))
+                ),
+                name="channel_published_needs_two_people",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="channel_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(replacement=models.F("id")), name="channel_not_its_own_replacement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} · {self.get_kind_display()} {self.value}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state in PUBLISHED_STATES
+
+    @property
+    def is_phone(self) -> bool:
+        return self.kind in PHONE_KINDS
+
+    @property
+    def schedule(self) -> hours.Schedule:
+        """Uses the prefetched windows; selectors prefetch them for every list."""
+        return hours.Schedule(
+            mode=self.hours_mode,
+            windows=tuple(hours.Window(w.weekday, w.start, w.end) for w in self.windows.all()),
+            holiday_rule=self.holiday_rule,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
+
+    @property
+    def is_written(self) -> bool:
+        """Channels that take a message any time and answer later (and leave a record)."""
+        return self.kind in (ChannelKind.EMAIL, ChannelKind.WEB_TICKET_FORM)
+
+
+class ServiceWindow(models.Model):
+    """A weekly opening window in Asia/Shanghai; ``end <= start`` runs past midnight into the next day."""
+
+    channel = models.ForeignKey(ContactChannel, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=[(i, str(i)) for i in range(7)])
+    start = models.TimeField(_("opens"))
+    end = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("service window")
+        verbose_name_plural = _("service windows")
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="window_weekday_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ChannelProposal(models.Model):
+    """Proposed values for a channel (new or changed), waiting for a second directory admin.
+
+    ``values`` is the full published form of the channel; ``fingerprint`` its SHA-256. Approval copies the
+    fingerprint into ``approved_fingerprint``: the database refuses an approval by the proposer, an
+    approval whose fingerprint differs, and any change to an approved proposal (migration 0004).
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="proposals")
+    channel = models.ForeignKey(ContactChannel, on_delete=models.PROTECT, related_name="proposals")
+    values = models.JSONField(_("proposed values"))
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    approved_fingerprint = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel proposal")
+        verbose_name_plural = _("channel proposals")
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="proposal_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (
+                    models.Q(decided_by__isnull=False)
+                    & ~models.Q(decided_by=models.F("proposed_by"))
+                    & models.Q(approved_fingerprint=models.F("fingerprint"))
+                ),
+                name="proposal_approved_by_second_admin",
+            ),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(status="pending"),
+                name="proposal_one_pending_per_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.values.get('kind', '')} {self.values.get('value', '')}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+
+class EvidenceMethod(models.TextChoices):
+    OFFICIAL_SITE = "official_site", _("Official-site snapshot or URL")
+    LETTER = "letter", _("Letter from the platform")
+    TEST_CALL = "test_call", _("Test call record")
+    DNS_ICP = "dns_icp", _("DNS / ICP record match")
+    APP_LISTING = "app_listing", _("Official app store listing")
+    OTHER = "other", _("Other")
+
+
+class ChannelEvidence(models.Model):
+    """What proves a channel is the platform's. Files are stored privately like claim evidence."""
+
+    channel = models.ForeignKey(ContactChannel, on_delete=models.PROTECT, related_name="evidence")
+    proposal = models.ForeignKey(
+        ChannelProposal, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=EvidenceMethod.choices)
+    note = models.TextField(_("note"))
+    url = models.URLField(_("source URL"), blank=True, max_length=500)
+    file = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=80, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("captured by"), on_delete=models.PROTECT, related_name="+"
+    )
+    captured_at = models.DateTimeField(_("captured at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-captured_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} ({self.captured_at:%Y-%m-%d})"
+
+
+class HistoryAction(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    CHANGED = "changed", _("Changed")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    REVIEWED = "reviewed", _("Re-verified")
+    SUSPENDED = "suspended", _("Suspended")
+    RETIRED = "retired", _("Retired")
+
+
+class ChannelHistory(models.Model):
+    """The public change history of a platform's channels: what changed and when, never who."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="history")
+    channel = models.ForeignKey(ContactChannel, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16, choices=HistoryAction.choices)
+    kind = models.CharField(max_length=32, choices=ChannelKind.choices)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    replacement_value = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("change history entry")
+        verbose_name_plural = _("change history")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["platform", "-at"], name="history_platform_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.action} {self.kind}"

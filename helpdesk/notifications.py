@@ -29,9 +29,10 @@ from helpdesk.models import (
     NotificationChannel,
     NotificationPreference,
     NotificationTemplate,
+    OutboxMessage,
     User,
 )
-from helpdesk.outbox import outbox_handler, outbox_write
+from helpdesk.outbox import _kick_relay, outbox_handler, outbox_write
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,42 @@ def notify(
         payload={"user_ids": ids, "event": event, "context": dict(context), "url": url, "key": dedupe_key},
         dedupe_key=f"notify:{event}:{dedupe_key}" if dedupe_key else None,
     )
+
+
+@dataclass(frozen=True)
+class NotifyItem:
+    user_ids: list[int]
+    event: str
+    context: dict[str, Any]
+    url: str = ""
+    dedupe_key: str | None = None
+
+
+def notify_many(items: list[NotifyItem]) -> int:
+    """``notify`` for many at once (a sweep's alerts): one INSERT, duplicates by key skipped."""
+    if not items:
+        return 0
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            event="notification.send",
+            payload={
+                "user_ids": sorted(set(item.user_ids)),
+                "event": item.event,
+                "context": item.context,
+                "url": item.url,
+                "key": item.dedupe_key,
+            },
+            dedupe_key=f"notify:{item.event}:{item.dedupe_key}" if item.dedupe_key else None,
+            created_at=now,
+            available_at=now,
+        )
+        for item in items
+        if item.user_ids
+    ]
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    transaction.on_commit(_kick_relay)
+    return len(rows)
 
 
 def render_string(source: str, context: Mapping[str, Any], *, html: bool = False) -> str:

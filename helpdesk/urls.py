@@ -40,7 +40,7 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include(accounts)),
@@ -52,6 +52,7 @@ urlpatterns = [
     path("claims/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("api/v1/", include("helpdesk.api.urls")),
+    path("api/v1/", include("contacts.api.urls")),
     path("api/v1/", include("tickets.api.urls")),
     path("api/v1/agent/", include("tickets.api.agent_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

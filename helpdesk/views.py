@@ -24,10 +24,6 @@ from helpdesk.forms import NotificationPreferenceForm, OTPTokenForm, Registratio
 from helpdesk.models import NotificationPreference, User
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
-
-
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})

@@ -28,6 +28,25 @@ class StaffFactory(UserFactory):
     staff_number = factory.Sequence(lambda n: f"A{1000 + n}")
 
 
+# --- contacts -------------------------------------------------------------------------------------------
+class PlatformFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.Platform"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"测试卡盟{n}")
+    slug = factory.Sequence(lambda n: f"platform-{n}")
+    aliases = factory.LazyFunction(list)
+
+    @factory.post_generation
+    def _search_text(obj, create, extracted, **kwargs):
+        from contacts.models import platform_search_text
+
+        obj.search_text = platform_search_text(obj.name, obj.aliases, obj.slug)
+        if create:
+            obj.save(update_fields=["search_text"])
+
+
 # --- Claims (tickets) -----------------------------------------------------------------------------------
 def claim_platform(slug: str = "xingyun", name: str = "星云卡盟"):
     from contacts.models import Platform

@@ -35,6 +35,7 @@ from tickets.models import (
 )
 from tickets.redaction import redact
 from tickets.selectors import policy_for
+from tickets.sla import sla_on_agent_reply
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
@@ -222,11 +223,7 @@ def claim_agent_reply(*, claim: Claim, agent: User, body: str, macro: Macro | No
     text, kinds = _clean_text(body)
     data: dict[str, Any] = {"macro": macro.pk} if macro else {}
     event = _event(claim, agent, EventKind.AGENT_REPLY, body=text, **data)
-    fields = []
-    if claim.first_responded_at is None:
-        claim.first_responded_at = event.created_at
-        fields.append("first_responded_at")
-    _touch(claim, *fields)
+    _touch(claim, *sla_on_agent_reply(claim, event.created_at))
     audit_record(actor=agent, action="claim.agent_replied", obj=claim, after={"event": event.pk})
     outbox_write(event="claim.replied", payload={"claim_id": claim.pk, "event_id": event.pk})
     if macro is not None:
@@ -258,9 +255,7 @@ def claim_request_info(*, claim: Claim, agent: User, body: str) -> ClaimEvent:
     _require_open(claim)
     text, _kinds = _clean_text(body)
     event = _event(claim, agent, EventKind.INFO_REQUESTED, body=text)
-    if claim.first_responded_at is None:
-        claim.first_responded_at = event.created_at
-        _touch(claim, "first_responded_at")
+    _touch(claim, *sla_on_agent_reply(claim, event.created_at))  # a question is an answer too
     audit_record(actor=agent, action="claim.info_requested", obj=claim, after={"event": event.pk})
     outbox_write(event="claim.info_requested", payload={"claim_id": claim.pk, "event_id": event.pk})
     if claim.status != ClaimStatus.WAITING_ON_CUSTOMER:

@@ -23,3 +23,7 @@ class TicketsConfig(AppConfig):
         post_delete.connect(
             _membership_changed, sender="tickets.TeamMembership", dispatch_uid="team-ids-delete"
         )
+        from helpdesk.uploads import on_sanitized
+        from tickets.services import evidence_sanitized
+
+        on_sanitized(evidence_sanitized)

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils import timezone
 
-from helpdesk.uploads import CleanUpload, delete_private, store_private
+from helpdesk.uploads import QUARANTINE, CleanUpload, delete_private, store_private
 
 _KEY = "claim_draft"
 _FOLDER = "drafts"
@@ -83,14 +83,16 @@ def clear(request: HttpRequest) -> None:
 def purge_abandoned(max_age: timedelta = timedelta(days=1)) -> int:
     """Remove draft files older than ``max_age``: their sessions were abandoned (or already filed)."""
     cutoff = timezone.now() - max_age
-    try:
-        _dirs, names = default_storage.listdir(_FOLDER)
-    except FileNotFoundError:
-        return 0
     removed = 0
-    for name in names:
-        path = f"{_FOLDER}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            delete_private(path)
-            removed += 1
+    # Images not yet rebuilt from pixels are kept under quarantine/ (helpdesk.uploads); drafts never are.
+    for folder in (_FOLDER, QUARANTINE + _FOLDER):
+        try:
+            _dirs, names = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                delete_private(path)
+                removed += 1
     return removed

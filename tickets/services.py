@@ -23,7 +23,9 @@ from contacts.models import Platform, ProblemType, Severity
 from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
+from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets import triage
+from tickets.callbacks import callback_for_new_claim
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -36,6 +38,7 @@ from tickets.models import (
 from tickets.redaction import redact, redact_fields
 from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
+from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload
@@ -229,6 +232,31 @@ def _evidence_rows(claim: Claim, actor: User, stored: list[tuple[CleanUpload, st
     ]
 
 
+def _create_evidence(claim: Claim, actor: User, stored: list[tuple[CleanUpload, str]]) -> list[Evidence]:
+    rows = Evidence.objects.bulk_create(_evidence_rows(claim, actor, stored))
+    for row in rows:
+        schedule_sanitize(row.storage_name)  # images are rebuilt from pixels off the request
+    return rows
+
+
+def evidence_sanitized(old_name: str, result: Sanitized | None, reason: str) -> None:
+    """Point the evidence at its clean copy, or drop it (with a note on the timeline) if it was refused."""
+    evidence = Evidence.objects.select_related("claim").filter(storage_name=old_name).first()
+    if evidence is None:
+        return
+    if result is not None:
+        Evidence.objects.filter(pk=evidence.pk).update(
+            storage_name=result.name, content_type=result.content_type, size=result.size
+        )
+        return
+    evidence.delete()
+    ClaimEvent.objects.create(
+        claim=evidence.claim,
+        kind=EventKind.EVIDENCE_ADDED,
+        data={"removed": evidence.original_name, "reason": reason},  # worded by the page, in its language
+    )
+
+
 # --- services -------------------------------------------------------------------------------------------
 def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload] | None = None) -> Claim:
     """File a claim. Raises DuplicateOpenClaim when one is open for the same order; masks sensitive text."""
@@ -296,6 +324,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         created_at=now,
         updated_at=now,
     )
+    sla_start(claim, now)  # due times from the cached SLA policies: no query
     stored = _store_files(files)
     try:
         with transaction.atomic():
@@ -308,9 +337,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                     raise DuplicateOpenClaim(existing) from None
                 raise
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
-            evidence_rows = (
-                Evidence.objects.bulk_create(_evidence_rows(claim, customer, stored)) if stored else []
-            )
+            evidence_rows = _create_evidence(claim, customer, stored) if stored else []
             claim.created_evidence = evidence_rows  # type: ignore[attr-defined]
             if stored:
                 events.append(
@@ -338,6 +365,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 },
             )
             outbox_write(event="claim.filed", payload={"claim_id": claim.pk})
+            callback_for_new_claim(claim, now)  # high-value claims: a proactive call-back
     except BaseException:
         _discard_files(stored)
         raise
@@ -360,7 +388,7 @@ def _change_status(
     before = claim.status
     claim.status = status
     claim.updated_at = timezone.now()
-    fields = ["status", "updated_at"]
+    fields = ["status", "updated_at", *sla_on_status_change(claim, before, status, claim.updated_at)]
     for name, value in extra.items():
         setattr(claim, name, value)
         fields.append(name)
@@ -395,12 +423,14 @@ def claim_reply(*, claim: Claim, author: User, body: str) -> ClaimEvent:
         data={"redacted": sorted(result.kinds)} if result.kinds else {},
     )
     fields = ["updated_at"]
-    claim.updated_at = timezone.now()
+    claim.updated_at = now = timezone.now()
     if claim.status == ClaimStatus.WAITING_ON_CUSTOMER:
-        # The customer answered: the claim goes back to the agent (and the SLA clock resumes).
+        # The customer answered: the claim goes back to the agent and the SLA clock resumes.
         claim.status = ClaimStatus.OPEN
         fields.append("status")
-    claim.save(update_fields=fields)
+        fields += sla_on_status_change(claim, ClaimStatus.WAITING_ON_CUSTOMER, ClaimStatus.OPEN, now)
+    fields += sla_on_customer_reply(claim, now)
+    claim.save(update_fields=sorted(set(fields)))
     audit_record(actor=author, action="claim.customer_replied", obj=claim, after={"event": event.pk})
     outbox_write(event="claim.customer_replied", payload={"claim_id": claim.pk, "event_id": event.pk})
     event.redacted_kinds = result.kinds  # type: ignore[attr-defined]
@@ -425,7 +455,7 @@ def claim_add_evidence(*, claim: Claim, actor: User, files: list[CleanUpload]) -
             if not new:
                 return []
             stored = _store_files(new)
-            rows = Evidence.objects.bulk_create(_evidence_rows(claim, actor, stored))
+            rows = _create_evidence(claim, actor, stored)
             ClaimEvent.objects.create(
                 claim=claim,
                 kind=EventKind.EVIDENCE_ADDED,

@@ -67,7 +67,7 @@ def clean_files(files: list[UploadedFile], room: int) -> tuple[list[CleanUpload]
             rejected.append((name, reason))
             continue
         try:
-            accepted.append(clean_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES))
+            accepted.append(clean_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES, defer_reencode=True))
         except UploadRejected as exc:
             rejected.append((name, " ".join(str(m) for m in exc.messages)))
     return accepted, rejected
@@ -426,6 +426,8 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
     evidence = Evidence.objects.filter(claim=claim, pk=evidence_id).first()
     if evidence is None:
         raise Http404
+    if not evidence.is_ready:
+        return render(request, "tickets/evidence_pending.html", {"claim": claim}, status=409)
     return private_file_response(
         evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from helpdesk.outbox import relay
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
 from tests.tickets.conftest import ensure_problem_types, png_bytes
@@ -46,6 +47,10 @@ def test_a_customer_files_a_claim_with_a_screenshot_on_a_phone(page: Page, live_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"索赔 {claim.reference}")
     expect(page.get_by_text(f"您的索赔 {claim.reference} 已提交。")).to_be_visible()
     expect(page.get_by_test_id("claim-status")).to_have_text("新提交")
+    # The screenshot is listed at once and opens once the worker has rebuilt it from pixels.
+    expect(page.locator(".evidence-list")).to_contain_text("订单截图.png")
+    relay()
+    page.reload()
     expect(page.get_by_role("link", name="订单截图.png")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("已提交索赔")
     assert Evidence.objects.get(claim=claim).content_type == "image/png"

@@ -135,3 +135,39 @@ def test_it_stores_under_a_random_name_and_serves_as_attachment():
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == clean.data
     assert clean.sha256 == __import__("hashlib").sha256(clean.data).hexdigest()
+
+
+def test_deferred_images_are_only_checked_then_quarantined_until_rebuilt(
+    django_capture_on_commit_callbacks, db
+):
+    from helpdesk.outbox import relay
+
+    polyglot = png_bytes() + b"<html>hidden</html>"
+    clean = clean_upload(upload("a.png", polyglot), defer_reencode=True)
+    assert clean.sanitized is False and clean.data == polyglot  # nothing rebuilt yet: fast
+    name = uploads.store_private(clean, folder="evidence")
+    assert uploads.is_quarantined(name)
+    results: list = []
+    uploads.on_sanitized(lambda old, result, reason: results.append((old, result, reason)))
+    try:
+        uploads.schedule_sanitize(name)
+        with django_capture_on_commit_callbacks(execute=True):
+            relay()
+    finally:
+        uploads._sanitized_handlers.pop()
+    [(old, result, reason)] = results
+    assert old == name and reason == ""
+    assert result.name.startswith("evidence/") and not uploads.is_quarantined(result.name)
+    with default_storage.open(result.name, "rb") as handle:
+        assert b"hidden" not in handle.read()
+    assert not default_storage.exists(name)
+
+
+def test_deferred_checks_still_refuse_bombs_and_broken_files(settings):
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 1_000_000
+    with pytest.raises(UploadRejected) as info:
+        clean_upload(upload("bomb.png", png_bytes(size=(2000, 2000))), defer_reencode=True)
+    assert info.value.code == "too_many_pixels"
+    with pytest.raises(UploadRejected) as info:
+        clean_upload(upload("cut.png", png_bytes()[:60]), defer_reencode=True)
+    assert info.value.code == "bad_image"

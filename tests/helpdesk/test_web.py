@@ -9,7 +9,9 @@ from django.db.utils import OperationalError
 from helpdesk import health
 
 
-def test_the_home_page_is_chinese_by_default_even_for_english_browsers(client):
+def test_the_home_page_is_chinese_by_default_even_for_english_browsers(
+    client, db
+):  # the home page lists the directory's platforms
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     body = response.content.decode()
     assert response.status_code == 200
@@ -17,7 +19,9 @@ def test_the_home_page_is_chinese_by_default_even_for_english_browsers(client):
     assert "查找卡盟平台的官方客服" in body
 
 
-def test_the_language_switch_turns_the_site_english(client):
+def test_the_language_switch_turns_the_site_english(
+    client, db
+):  # the home page lists the directory's platforms
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     body = client.get("/").content.decode()
@@ -30,7 +34,7 @@ def test_every_page_has_landmarks_and_the_language_switch(client):
         assert marker in body
 
 
-def test_no_inline_scripts_and_a_strict_csp(client):
+def test_no_inline_scripts_and_a_strict_csp(client, db):  # the home page lists the directory's platforms
     response = client.get("/")
     policy = response["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]+)", policy).group(1)
@@ -40,7 +44,7 @@ def test_no_inline_scripts_and_a_strict_csp(client):
     assert scripts and all('src="/static/' in attrs and not inner.strip() for attrs, inner in scripts)
 
 
-def test_assets_are_vendored_not_from_a_cdn(client):
+def test_assets_are_vendored_not_from_a_cdn(client, db):  # the home page lists the directory's platforms
     body = client.get("/").content.decode()
     assert not re.search(r'(src|href)="(https?:)?//', body)
 

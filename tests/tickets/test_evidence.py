@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from helpdesk.outbox import relay
 from tests.tickets.conftest import form_data, png_bytes, png_file
 from tickets.models import Claim, Evidence
 
@@ -75,7 +77,11 @@ def test_evidence_downloads_as_an_attachment_with_nosniff(login_as, customer, pl
     client = login_as(customer)
     _file_claim(client, platform, png_file("shot.png"))
     evidence = Evidence.objects.get()
-    response = client.get(f"/claims/{evidence.claim.reference}/evidence/{evidence.pk}/")
+    url = f"/claims/{evidence.claim.reference}/evidence/{evidence.pk}/"
+    pending = client.get(url)  # not served before it is rebuilt from pixels
+    assert pending.status_code == 409 and "正在检查" in pending.content.decode()
+    relay()
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -90,8 +96,10 @@ def test_files_are_stored_outside_the_web_root_under_random_names(login_as, cust
 
 
 def open_evidence(evidence: Evidence) -> bytes:
-    from django.core.files.storage import default_storage
-
+    """The stored file once the relay has rebuilt it (as the worker does right after filing)."""
+    relay()
+    evidence.refresh_from_db()
+    assert evidence.is_ready
     with default_storage.open(evidence.storage_name, "rb") as handle:
         return handle.read()
 
@@ -105,15 +113,62 @@ def test_abandoned_draft_files_are_purged(client, platform):
     from tickets.tasks import purge_draft_files
 
     client.post("/claims/new/", {**form_data(platform), "evidence": [png_file("draft.png")]})
-    names = default_storage.listdir("drafts")[1]
+    folder = "quarantine/drafts"  # an image not yet rebuilt from pixels waits in quarantine
+    names = default_storage.listdir(folder)[1]
     assert len(names) == 1
     assert purge_draft_files() == 0
     old = time.time() - 2 * 86400
-    os.utime(default_storage.path(f"drafts/{names[0]}"), (old, old))
+    os.utime(default_storage.path(f"{folder}/{names[0]}"), (old, old))
     assert purge_draft_files() == 1
-    assert default_storage.listdir("drafts")[1] == []
+    assert default_storage.listdir(folder)[1] == []
 
 
 def test_the_download_name_matches_what_was_stored(login_as, customer, platform):
     _file_claim(login_as(customer), platform, SimpleUploadedFile("截图.jpg", png_bytes()))
     assert Evidence.objects.get().original_name == "截图.png"
+
+
+def test_filing_does_not_wait_for_the_image_rebuild_and_the_quarantined_file_is_never_served(
+    login_as, customer, platform, django_capture_on_commit_callbacks
+):
+    client = login_as(customer)
+    polyglot = png_bytes() + b"<html><script>alert(1)</script></html>"
+    _file_claim(client, platform, SimpleUploadedFile("x.png", polyglot))
+    evidence = Evidence.objects.get()
+    quarantined = evidence.storage_name
+    assert quarantined.startswith("quarantine/") and not evidence.is_ready
+    page = client.get(f"/claims/{evidence.claim.reference}/").content.decode()
+    assert "x.png" in page and f"/evidence/{evidence.pk}/" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        relay()
+    evidence.refresh_from_db()
+    assert evidence.is_ready and not evidence.storage_name.startswith("quarantine/")
+    assert not default_storage.exists(quarantined)
+    with default_storage.open(evidence.storage_name, "rb") as handle:
+        assert b"<script>" not in handle.read()
+
+
+def test_an_image_that_passes_the_quick_check_but_cannot_be_decoded_is_removed_with_a_note(
+    login_as, customer, platform
+):
+    import struct
+    import zlib
+
+    from tickets.models import ClaimEvent
+
+    good = png_bytes()
+    # Replace the pixel data with garbage but keep the chunk checksum valid: verify() passes, decoding fails.
+    start = good.index(b"IDAT") - 4
+    length = struct.unpack(">I", good[start : start + 4])[0]
+    garbage = b"\x00" * length
+    crc = struct.pack(">I", zlib.crc32(b"IDAT" + garbage) & 0xFFFFFFFF)
+    broken = good[: start + 8] + garbage + crc + good[start + 12 + length :]
+    client = login_as(customer)
+    _file_claim(client, platform, SimpleUploadedFile("broken.png", broken))
+    claim = Claim.objects.get()
+    assert Evidence.objects.count() == 1
+    relay()
+    assert Evidence.objects.count() == 0
+    assert ClaimEvent.objects.filter(claim=claim, data__removed="broken.png").exists()
+    page = client.get(f"/claims/{claim.reference}/").content.decode()
+    assert "broken.png" in page and "已被移除" in page

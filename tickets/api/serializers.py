@@ -96,10 +96,15 @@ class ClaimCreateSerializer(serializers.Serializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    ready = serializers.BooleanField(
+        source="is_ready",
+        read_only=True,
+        help_text="False while an image is being checked (409 on download).",
+    )
 
     class Meta:
         model = Evidence
-        fields = ["id", "original_name", "content_type", "size", "sha256", "created_at", "url"]
+        fields = ["id", "original_name", "content_type", "size", "sha256", "created_at", "url", "ready"]
         read_only_fields = fields
 
     def get_url(self, obj: Evidence) -> str:
@@ -252,6 +257,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
                 "sha256": row.sha256,
                 "created_at": _dt(row.created_at),
                 "url": f"/api/v1/claims/{obj.reference}/evidence/{row.pk}/",
+                "ready": row.is_ready,
             }
             for row in rows
         ]

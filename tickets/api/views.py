@@ -321,6 +321,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         evidence = Evidence.objects.filter(claim=claim, pk=int(evidence_id)).first()
         if evidence is None:
             raise Http404
+        if not evidence.is_ready:
+            return Response(
+                error_body(
+                    "evidence_not_ready", _("This file is still being checked; try again in a few seconds.")
+                ),
+                status=status.HTTP_409_CONFLICT,
+                headers={"Retry-After": "5"},
+            )
         return private_file_response(
             evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
         )

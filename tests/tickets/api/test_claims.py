@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from helpdesk.models import IdempotencyRecord
+from helpdesk.outbox import relay
 from tests.factories import ClaimFactory
 from tests.tickets.conftest import png_bytes, png_file
 from tickets.models import Claim, ClaimStatus, Evidence
@@ -287,6 +288,10 @@ def test_an_unknown_platform_or_problem_type_is_a_clear_400(api, platform):
 def test_evidence_downloads_through_the_api_for_the_owner_only(api, customer, other_customer, platform):
     data = api.post("/api/v1/claims/", {**body(), "evidence": [png_file("a.png")]}, format="multipart").json()
     url = data["evidence"][0]["url"]
+    assert data["evidence"][0]["ready"] is False
+    pending = api.get(url)
+    assert pending.status_code == 409 and pending.json()["error"]["code"] == "evidence_not_ready"
+    relay()  # the worker rebuilds the image right after the claim commits
     response = api.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0002_problem_types'),
-        ('tickets', '0001_claims'),
+        ('tickets', '0003_default_sla_policies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='claim',
             name='queue_due_at',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Coalesce(models.Case(models.When(first_responded_at__isnull=True, then=models.F('first_response_due_at')), default=models.F('resolution_due_at')), models.Value(datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))), output_field=models.DateTimeField()),
+            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Least(django.db.models.functions.comparison.Coalesce(models.Case(models.When(first_responded_at__isnull=True, then=models.F('first_response_due_at'))), models.Value(datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))), django.db.models.functions.comparison.Coalesce(models.F('next_response_due_at'), models.Value(datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))), django.db.models.functions.comparison.Coalesce(models.F('resolution_due_at'), models.Value(datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)))), output_field=models.DateTimeField()),
         ),
         migrations.AddField(
             model_name='claim',

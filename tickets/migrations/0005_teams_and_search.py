@@ -52,7 +52,7 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0002_agent_workspace"), ("contacts", "0002_problem_types")]
+    dependencies = [("tickets", "0004_agent_workspace"), ("contacts", "0002_problem_types")]
     operations = [
         migrations.RunPython(forward, backward),
         migrations.RunPython(trigram_index, drop_trigram_index),

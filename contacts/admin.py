@@ -1,0 +1,55 @@
+"""Django admin for superusers: read-only for anything published. Publishing happens only through
+contacts.services (the directory pages and the API), never around the two-person rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from contacts.models import ChannelHistory, ChannelProposal, ContactChannel, Platform, ProblemType
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProblemType)
+class ProblemTypeAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_zh", "name_en", "severity", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+@admin.register(Platform)
+class PlatformAdmin(ReadOnlyAdmin):
+    list_display = ["name", "slug", "status"]
+    search_fields = ["name", "slug", "search_text"]
+
+
+@admin.register(ContactChannel)
+class ContactChannelAdmin(ReadOnlyAdmin):
+    list_display = ["platform", "kind", "value", "state", "review_due_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["value", "canonical_value", "platform__name"]
+    list_select_related = ["platform"]
+
+
+@admin.register(ChannelProposal)
+class ChannelProposalAdmin(ReadOnlyAdmin):
+    list_display = ["id", "platform", "status", "proposed_by", "decided_by", "proposed_at"]
+    list_filter = ["status"]
+    list_select_related = ["platform", "proposed_by", "decided_by"]
+
+
+@admin.register(ChannelHistory)
+class ChannelHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "platform", "action", "kind", "old_value", "new_value"]
+    list_select_related = ["platform"]

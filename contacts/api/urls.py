@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+from contacts.api.views import ChannelAdminViewSet, ChannelViewSet, PlatformViewSet, ProposalViewSet
+
+router = SimpleRouter()
+router.register("platforms", PlatformViewSet, basename="api-platform")
+router.register("channels", ChannelViewSet, basename="api-channel")
+router.register("directory/proposals", ProposalViewSet, basename="api-proposal")
+router.register("directory/channels", ChannelAdminViewSet, basename="api-channel-admin")
+
+urlpatterns = router.urls

@@ -1,0 +1,277 @@
+"""Directory API: public reads of platforms and channels; directory-admin writes through the services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contacts import selectors, services
+from contacts.api import examples
+from contacts.api import serializers as s
+from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
+from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
+from helpdesk.models import User
+
+
+class IsDirectoryAdmin(BasePermission):
+    message = _("Only directory admins can change the directory.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "is_directory_admin", False))
+
+
+def _call(func: Any, **kwargs: Any) -> Any:
+    """Run a service; its PermissionDenied keeps its message (the two-person rule explains itself)."""
+    try:
+        return func(**kwargs)
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+
+
+@extend_schema(tags=["directory"])
+class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Platforms in the directory. Search with ``q`` (name, alias or pinyin)."""
+
+    permission_classes = [AllowAny]
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[Platform]:
+        if self.action == "retrieve":
+            return Platform.objects.prefetch_related(
+                "domains",
+                Prefetch("channels", queryset=selectors.public_channels(), to_attr="public_channels"),
+            )
+        return Platform.objects.exclude(status=PlatformStatus.CLOSED).order_by("name", "id")
+
+    def get_serializer_class(self) -> Any:
+        return s.PlatformDetailSerializer if self.action == "retrieve" else s.PlatformListSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Name, alias or pinyin.")],
+        examples=examples.platform_list,
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = request.query_params.get("q", "")
+        if query:
+            results = selectors.platform_search(query=query)
+            return Response(
+                {
+                    "count": len(results),
+                    "next": None,
+                    "previous": None,
+                    "results": s.PlatformListSerializer(results, many=True).data,
+                }
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.platform_detail)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+
+@extend_schema(tags=["directory"])
+class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published and retired channels (suspended and unapproved ones are never public)."""
+
+    permission_classes = [AllowAny]
+    serializer_class = s.ChannelSerializer
+
+    def get_queryset(self) -> QuerySet[ContactChannel]:
+        queryset = selectors.public_channels().select_related("platform")
+        platform = self.request.query_params.get("platform")
+        if platform:
+            queryset = queryset.filter(platform__slug=platform)
+        return queryset.order_by("platform_id", "sort_order", "id")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("platform", str, description="Only this platform (slug).")],
+        examples=examples.channel_list,
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.channel)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+
+@extend_schema(tags=["directory admin"])
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Proposals of new or changed channels; a second directory admin approves them."""
+
+    permission_classes = [IsDirectoryAdmin]
+    serializer_class = s.ProposalSerializer
+
+    def get_queryset(self) -> QuerySet[ChannelProposal]:
+        queryset = ChannelProposal.objects.select_related("platform", "proposed_by", "decided_by").order_by(
+            "-proposed_at", "-id"
+        )
+        wanted = self.request.query_params.get("status")
+        return queryset.filter(status=wanted) if wanted else queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])],
+        examples=examples.proposal,
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.proposal)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ProposalInputSerializer,
+        responses={201: s.ProposalSerializer},
+        examples=[*examples.proposal_input, *examples.proposal],
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional. A retried request with the same key and body is answered once.",
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        return idempotent(
+            request,
+            scope="contacts.proposal_create",
+            fingerprint=request_fingerprint(request.data if isinstance(request.data, dict) else {}),
+            handler=lambda: self._create(request),
+        )
+
+    def _create(self, request: Request) -> Response:
+        data = s.ProposalInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        platform = get_object_or_404(Platform, slug=data.validated_data["platform"])
+        channel = None
+        if data.validated_data.get("channel"):
+            channel = get_object_or_404(ContactChannel, pk=data.validated_data["channel"], platform=platform)
+        proposal = _call(
+            services.channel_propose,
+            actor=cast(User, request.user),
+            platform=platform,
+            channel=channel,
+            draft=data.draft(),
+            note=data.validated_data["note"],
+            evidence=[services.EvidenceInput(**item) for item in data.validated_data["evidence"]],
+        )
+        return Response(s.ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ApproveSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        data = s.ApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        channel = _call(
+            services.proposal_approve,
+            actor=cast(User, request.user),
+            proposal=self.get_object(),
+            fingerprint=data.validated_data["fingerprint"],
+        )
+        channel = selectors.public_channels().get(pk=channel.pk)
+        return Response(s.ChannelSerializer(channel).data)
+
+    @extend_schema(
+        request=s.DirectoryReasonSerializer, responses={200: s.ProposalSerializer}, examples=examples.proposal
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        data = s.DirectoryReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = _call(
+            services.proposal_reject,
+            actor=cast(User, request.user),
+            proposal=self.get_object(),
+            reason=data.validated_data["reason"],
+        )
+        return Response(s.ProposalSerializer(proposal).data)
+
+
+@extend_schema(tags=["directory admin"])
+class ChannelAdminViewSet(viewsets.GenericViewSet):
+    """Suspend, retire and add evidence to a channel (directory admins)."""
+
+    permission_classes = [IsDirectoryAdmin]
+    queryset = ContactChannel.objects.select_related("platform")
+    serializer_class = s.ChannelSerializer
+
+    def _result(self, channel: ContactChannel) -> Response:
+        channel = (
+            ContactChannel.objects.select_related("platform", "replacement")
+            .prefetch_related("windows", "problem_types")
+            .get(pk=channel.pk)
+        )
+        return Response(s.ChannelSerializer(channel).data)
+
+    @extend_schema(
+        request=s.DirectoryReasonSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        data = s.DirectoryReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        channel = _call(
+            services.channel_suspend,
+            actor=cast(User, request.user),
+            channel=self.get_object(),
+            reason=data.validated_data["reason"],
+        )
+        return self._result(channel)
+
+    @extend_schema(
+        request=s.RetireSerializer, responses={200: s.ChannelSerializer}, examples=examples.channel
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        data = s.RetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        channel = self.get_object()
+        replacement = None
+        if data.validated_data.get("replacement"):
+            replacement = get_object_or_404(ContactChannel, pk=data.validated_data["replacement"])
+        channel = _call(
+            services.channel_retire,
+            actor=cast(User, request.user),
+            channel=channel,
+            reason=data.validated_data["reason"],
+            replacement=replacement,
+        )
+        return self._result(channel)
+
+    @extend_schema(
+        request={"multipart/form-data": s.DirectoryEvidenceUploadSerializer},
+        responses={201: s.DirectoryEvidenceCreatedSerializer},
+        examples=examples.evidence,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        data = s.DirectoryEvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = _call(
+            services.evidence_add,
+            actor=cast(User, request.user),
+            channel=self.get_object(),
+            item=services.EvidenceInput(
+                method=data.validated_data["method"],
+                note=data.validated_data["note"],
+                url=data.validated_data.get("url", ""),
+                upload=data.validated_data.get("file"),
+            ),
+        )
+        return Response({"id": evidence.pk, "sha256": evidence.sha256}, status=status.HTTP_201_CREATED)

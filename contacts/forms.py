@@ -1,0 +1,232 @@
+"""Forms parse and validate input; services decide. No form saves anything itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from contacts import hours
+from contacts.models import (
+    ChannelKind,
+    ContactChannel,
+    EvidenceMethod,
+    HolidayRule,
+    HoursMode,
+    PlatformStatus,
+    ProblemType,
+)
+from contacts.recommend import ROUTINE, URGENT
+from contacts.values import LANGUAGES, ChannelDraft
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Platform name or alias"), max_length=60, required=False)
+
+
+class ProblemFlowForm(forms.Form):
+    platform = forms.SlugField(label=_("Platform"), max_length=60)
+    problem = forms.ModelChoiceField(
+        label=_("Problem"),
+        queryset=ProblemType.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label=_("Choose a problem"),
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"),
+        choices=[
+            (URGENT, _("Urgent: money or account at risk now")),
+            (ROUTINE, _("Not urgent: a question or a small problem")),
+        ],
+        initial=ROUTINE,
+        widget=forms.RadioSelect,
+    )
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
+    value = forms.CharField(
+        label=_("Number or address"),
+        max_length=300,
+        help_text=_("Exactly as the platform publishes it, e.g. 400-612-3456 or https://kf.example.cn/chat."),
+    )
+    label = forms.CharField(label=_("Label"), max_length=80, required=False)
+    problem_types = forms.ModelMultipleChoiceField(
+        label=_("Problems it handles"),
+        queryset=ProblemType.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hours_mode = forms.ChoiceField(label=_("Hours"), choices=HoursMode.choices, initial=HoursMode.NONE)
+    windows = forms.CharField(
+        label=_("Weekly hours"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=hours.HOURS_HELP,
+    )
+    holiday_rule = forms.ChoiceField(
+        label=_("Public holidays"), choices=HolidayRule.choices, initial=HolidayRule.FOLLOW_CALENDAR
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=list(LANGUAGES.items()),
+        initial=["zh"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expected_response_minutes = forms.IntegerField(
+        label=_("Expected response time (minutes)"), min_value=1, max_value=60 * 24 * 30, required=False
+    )
+    inbound_only = forms.BooleanField(label=_("Inbound only: this number never calls you"), required=False)
+    offers_callback = forms.BooleanField(label=_("Offers a call-back when busy or closed"), required=False)
+    notes = forms.CharField(
+        label=_("Notes for users"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note for the approving admin"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_windows(self) -> list[hours.Window]:
+        return hours.parse_windows(self.cleaned_data.get("windows", ""))
+
+    def draft(self) -> ChannelDraft:
+        data = self.cleaned_data
+        return ChannelDraft(
+            kind=data["kind"],
+            value=data["value"],
+            label=data.get("label", ""),
+            languages=data.get("languages") or [],
+            expected_response_minutes=data.get("expected_response_minutes"),
+            problem_types=[pt.slug for pt in data.get("problem_types") or []],
+            inbound_only=data.get("inbound_only", False),
+            offers_callback=data.get("offers_callback", False),
+            notes=data.get("notes", ""),
+            hours_mode=data["hours_mode"],
+            windows=data.get("windows") or [],
+            holiday_rule=data["holiday_rule"],
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+        )
+
+    @classmethod
+    def initial_for(cls, channel: ContactChannel) -> dict[str, Any]:
+        minutes = (
+            int(channel.expected_response_time.total_seconds() // 60)
+            if channel.expected_response_time
+            else None
+        )
+        return {
+            "kind": channel.kind,
+            "value": channel.value,
+            "label": channel.label,
+            "problem_types": [pt.slug for pt in channel.problem_types.all()],
+            "hours_mode": channel.hours_mode,
+            "windows": hours.windows_text(channel.schedule.windows),
+            "holiday_rule": channel.holiday_rule,
+            "languages": channel.languages,
+            "expected_response_minutes": minutes,
+            "inbound_only": channel.inbound_only,
+            "offers_callback": channel.offers_callback,
+            "notes": channel.notes,
+            "valid_from": channel.valid_from,
+            "valid_until": channel.valid_until,
+        }
+
+
+class EvidenceForm(forms.Form):
+    method = forms.ChoiceField(label=_("How was it verified?"), choices=EvidenceMethod.choices)
+    evidence_note = forms.CharField(
+        label=_("What does the evidence show?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    url = forms.URLField(label=_("Source URL"), required=False, max_length=500, assume_scheme="https")
+    file = forms.FileField(
+        label=_("File (screenshot, letter, PDF)"),
+        required=False,
+        help_text=_("PNG, JPEG, WebP, HEIC, PDF or text."),
+    )
+
+
+class ProposeForm(ChannelForm, EvidenceForm):
+    """A new channel or a change, with the evidence that backs it."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=True
+    )
+
+
+class ApproveForm(forms.Form):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class RetireForm(forms.Form):
+    replacement = forms.ModelChoiceField(
+        label=_("Replaced by"),
+        queryset=ContactChannel.objects.none(),
+        required=False,
+        empty_label=_("(none)"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args: Any, replacements: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if replacements is not None:
+            field = self.fields["replacement"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = replacements
+
+
+class PlatformForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    slug = forms.SlugField(
+        label=_("Address name"),
+        max_length=60,
+        help_text=_("Latin letters for the page address, e.g. xingyun."),
+    )
+    aliases = forms.CharField(
+        label=_("Aliases"), required=False, max_length=500, help_text=_("Separated by commas.")
+    )
+    legal_name = forms.CharField(label=_("Legal entity name"), max_length=120, required=False)
+    unified_social_credit_code = forms.CharField(
+        label=_("Unified social credit code"), max_length=18, required=False
+    )
+    icp_licence = forms.CharField(label=_("ICP licence number"), max_length=60, required=False)
+    website = forms.URLField(label=_("Official website"), required=False, assume_scheme="https")
+    status = forms.ChoiceField(label=_("Status"), choices=PlatformStatus.choices)
+    domains = forms.CharField(
+        label=_("Official domains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; subdomains count. Start a line with = to count only that exact host."),
+    )
+
+    def clean_aliases(self) -> list[str]:
+        raw = self.cleaned_data.get("aliases", "")
+        return [a.strip() for a in raw.replace("，", ",").split(",") if a.strip()]
+
+    def clean_domains(self) -> list[tuple[str, bool]]:
+        from contacts.canonical import canonical_host
+
+        result = []
+        for line in (self.cleaned_data.get("domains") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            exact = line.startswith("=")
+            try:
+                result.append((canonical_host(line.lstrip("=").strip()), not exact))
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return result

@@ -1,0 +1,187 @@
+"""Reads for the directory. Each list is one query plus a fixed number of prefetches, however long."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from contacts.models import (
+    PUBLIC_STATES,
+    PUBLISHED_STATES,
+    ChannelHistory,
+    ChannelKind,
+    ChannelProposal,
+    ChannelState,
+    ContactChannel,
+    Platform,
+    PlatformStatus,
+    ProblemType,
+    ProposalStatus,
+    ServiceWindow,
+    platform_search_text,
+)
+
+SEARCH_LIMIT = 20
+
+
+def normalise_query(query: str) -> str:
+    """What search compares: lower case, no spaces; Chinese input matches names and aliases directly."""
+    return "".join((query or "").lower().split())[:60]
+
+
+def platform_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Platform]:
+    """Platforms whose name, alias, slug or pinyin contains the query; exact and prefix matches first.
+
+    One query. On PostgreSQL a trigram GIN index on ``search_text`` serves the ``LIKE '%…%'``.
+    """
+    needle = normalise_query(query)
+    if not needle:
+        return []
+    condition = Q(search_text__contains=needle)
+    variants = platform_search_text(needle, [], "").split(" ")
+    if len(variants) > 1:  # Chinese input: also match its full pinyin, so homophones find the platform
+        condition |= Q(search_text__contains=variants[1])
+    rank = Case(
+        When(name__iexact=query.strip(), then=Value(0)),
+        When(search_text__startswith=needle, then=Value(1)),
+        When(search_text__contains=" " + needle, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return list(
+        Platform.objects.filter(condition)
+        .exclude(status=PlatformStatus.CLOSED)
+        .annotate(rank=rank)
+        .only("id", "name", "slug", "aliases", "status", "legal_name")
+        .order_by("rank", "name", "id")[:limit]
+    )
+
+
+def _channel_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("windows", queryset=ServiceWindow.objects.order_by("weekday", "start")),
+        Prefetch("problem_types", queryset=ProblemType.objects.order_by("sort_order", "id")),
+    ]
+
+
+def public_channels() -> QuerySet[ContactChannel]:
+    return (
+        ContactChannel.objects.filter(state__in=PUBLIC_STATES)
+        .select_related("replacement")
+        .prefetch_related(*_channel_prefetches())
+        .order_by("sort_order", "id")
+    )
+
+
+def platform_page(*, slug: str) -> Platform:
+    """The platform with its domains and public channels (published and retired), in 5 queries.
+
+    A retired channel's replacement is looked up among the same public channels (it belongs to the same
+    platform): no self-join, and a replacement that was suspended since is not shown to users.
+    """
+    channels = (
+        ContactChannel.objects.filter(state__in=PUBLIC_STATES)
+        .prefetch_related(*_channel_prefetches())
+        .order_by("sort_order", "id")
+    )
+    queryset = Platform.objects.prefetch_related(
+        "domains", Prefetch("channels", queryset=channels, to_attr="public_channels")
+    )
+    platform = get_object_or_404(queryset, slug=slug)
+    by_id = {c.pk: c for c in platform.public_channels}  # type: ignore[attr-defined]
+    for channel in platform.public_channels:  # type: ignore[attr-defined]
+        replacement = by_id.get(channel.replacement_id) if channel.replacement_id else None
+        channel.public_replacement = (
+            replacement if replacement is not None and replacement.is_published else None
+        )
+    return platform
+
+
+def published_channels_of(*, platform: Platform) -> list[ContactChannel]:
+    return [c for c in getattr(platform, "public_channels", []) if c.state in PUBLISHED_STATES]
+
+
+def platform_history(*, platform: Platform, limit: int = 200) -> list[ChannelHistory]:
+    return list(ChannelHistory.objects.filter(platform=platform).order_by("-at", "-id")[:limit])
+
+
+def problem_types() -> list[ProblemType]:
+    return list(ProblemType.objects.filter(is_active=True).order_by("sort_order", "id"))
+
+
+def active_platforms(*, limit: int = 100) -> QuerySet[Platform]:
+    return (
+        Platform.objects.filter(status=PlatformStatus.ACTIVE)
+        .only("id", "name", "slug")
+        .order_by("name")[:limit]
+    )
+
+
+def pending_proposals() -> QuerySet[ChannelProposal]:
+    return (
+        ChannelProposal.objects.filter(status=ProposalStatus.PENDING)
+        .select_related("platform", "channel", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def proposal_detail(*, proposal_id: int) -> ChannelProposal:
+    return get_object_or_404(
+        ChannelProposal.objects.select_related(
+            "platform", "proposed_by", "decided_by", "channel"
+        ).prefetch_related(
+            "evidence",
+            Prefetch("channel__windows", queryset=ServiceWindow.objects.order_by("weekday", "start")),
+            "channel__problem_types",
+        ),
+        pk=proposal_id,
+    )
+
+
+def channel_for_admin(*, channel_id: int) -> ContactChannel:
+    return get_object_or_404(
+        ContactChannel.objects.select_related("platform", "replacement", "verified_by", "approved_by")
+        .prefetch_related(*_channel_prefetches(), "evidence", "proposals")
+        .order_by(),
+        pk=channel_id,
+    )
+
+
+def channels_for_admin(*, platform: Platform) -> list[ContactChannel]:
+    return list(
+        ContactChannel.objects.filter(platform=platform)
+        .select_related("replacement")
+        .prefetch_related(*_channel_prefetches())
+        .order_by("sort_order", "id")
+    )
+
+
+def replacement_choices(*, channel: ContactChannel) -> QuerySet[ContactChannel]:
+    return ContactChannel.objects.filter(platform_id=channel.platform_id, state__in=PUBLISHED_STATES).exclude(
+        pk=channel.pk
+    )
+
+
+def problem_types_by_slug(slugs: Sequence[str]) -> dict[str, ProblemType]:
+    return {pt.slug: pt for pt in ProblemType.objects.filter(slug__in=slugs)}
+
+
+def channels_overdue(*, limit: int = 200) -> list[ContactChannel]:
+    return list(
+        ContactChannel.objects.filter(state=ChannelState.REVIEW_OVERDUE)
+        .select_related("platform")
+        .order_by("review_due_at", "id")[:limit]
+    )
+
+
+def official_callback_number(*, platform_id: int) -> str:
+    """The number support calls customers from: the platform's published claims hotline, else its
+    customer-service hotline. Shown on the claim page so a call from any other number can be refused."""
+    preference = [ChannelKind.CLAIMS_HOTLINE, ChannelKind.CUSTOMER_SERVICE_HOTLINE]
+    rows = ContactChannel.objects.filter(
+        platform_id=platform_id, kind__in=preference, state__in=PUBLISHED_STATES
+    ).values_list("kind", "value")
+    by_kind = dict(rows)
+    return next((by_kind[k] for k in preference if k in by_kind), "")

@@ -1,0 +1,35 @@
+"""Writes on the directory. Every function checks the actor, audits, and runs in one transaction."""
+
+from __future__ import annotations
+
+from contacts.services._common import TwoPersonRuleError, require_directory_admin
+from contacts.services.channels import (
+    EvidenceInput,
+    channel_propose,
+    channel_retire,
+    channel_suspend,
+    evidence_add,
+    proposal_approve,
+    proposal_reject,
+    proposal_withdraw,
+)
+from contacts.services.platforms import domain_add, domain_remove, platform_save, platform_update_with_domains
+from contacts.services.review import sweep_review_overdue
+
+__all__ = [
+    "EvidenceInput",
+    "TwoPersonRuleError",
+    "channel_propose",
+    "channel_retire",
+    "channel_suspend",
+    "domain_add",
+    "domain_remove",
+    "evidence_add",
+    "platform_save",
+    "platform_update_with_domains",
+    "proposal_approve",
+    "proposal_reject",
+    "proposal_withdraw",
+    "require_directory_admin",
+    "sweep_review_overdue",
+]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from contacts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("platforms/<slug:slug>/", views.platform_detail, name="platform-detail"),
+    path("platforms/<slug:slug>/history/", views.platform_history, name="platform-history"),
+    path("directory/", views.directory_home, name="directory-home"),
+    path("directory/platforms/new/", views.directory_platform, name="directory-platform-new"),
+    path("directory/platforms/<slug:slug>/", views.directory_platform, name="directory-platform"),
+    path("directory/platforms/<slug:slug>/propose/", views.directory_propose, name="directory-propose"),
+    path(
+        "directory/platforms/<slug:slug>/channels/<int:channel_id>/change/",
+        views.directory_propose,
+        name="directory-change",
+    ),
+    path("directory/channels/<int:channel_id>/", views.directory_channel, name="directory-channel"),
+    path("directory/proposals/<int:proposal_id>/", views.directory_proposal, name="directory-proposal"),
+    path(
+        "directory/evidence/<int:evidence_id>/file/",
+        views.directory_evidence_file,
+        name="directory-evidence-file",
+    ),
+    path(
+        "directory/proposals/<int:proposal_id>/<str:decision>/",
+        views.directory_decide,
+        name="directory-decide",
+    ),
+]

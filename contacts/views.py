@@ -1,0 +1,291 @@
+"""Public directory pages and the directory admins' pages. Thin: authorize, parse, call one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contacts import jsonld, presenters, selectors, services
+from contacts.forms import (
+    ApproveForm,
+    ChannelForm,
+    EvidenceForm,
+    PlatformForm,
+    ProblemFlowForm,
+    ProposeForm,
+    ReasonForm,
+    RetireForm,
+    SearchForm,
+)
+from contacts.models import ChannelEvidence, Platform, ProposalStatus
+from contacts.recommend import recommend
+from contacts.values import channel_values, diff
+from helpdesk import uploads
+from helpdesk.models import User
+
+ViewFunc = Callable[..., HttpResponseBase]
+
+
+# --- Public -------------------------------------------------------------------------------------------
+def home(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET or None)
+    results = selectors.platform_search(query=search.cleaned_data["q"]) if search.is_valid() else []
+    flow = ProblemFlowForm(
+        request.GET if "problem" in request.GET else None,
+        initial={"platform": request.GET.get("platform", "")[:60]},  # from a platform page's link
+    )
+    recommendation = None
+    if flow.is_bound and flow.is_valid():
+        platform = selectors.platform_page(slug=flow.cleaned_data["platform"])
+        ordered = recommend(
+            selectors.published_channels_of(platform=platform),
+            problem_type_slug=flow.cleaned_data["problem"].slug,
+            urgency=flow.cleaned_data["urgency"],
+            at=timezone.now(),
+        )
+        recommendation = {"platform": platform, "ordered": presenters.recommendations(ordered)}
+    context = {
+        "search": search,
+        "results": results,
+        "searched": search.is_valid() and bool(search.cleaned_data["q"]),
+        "flow": flow,
+        "platforms": results or selectors.active_platforms(),
+        "recommendation": recommendation,
+    }
+    return render(request, "contacts/home.html", context)
+
+
+def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    platform = selectors.platform_page(slug=slug)
+    channels = cast(list, platform.public_channels)  # type: ignore[attr-defined]
+    page_url = request.build_absolute_uri(request.path)
+    return render(
+        request,
+        "contacts/platform_detail.html",
+        {
+            "platform": platform,
+            "groups": presenters.grouped(channels, at=timezone.now()),
+            "jsonld": jsonld.script_tag(jsonld.platform_jsonld(platform, channels, page_url)),
+        },
+    )
+
+
+def platform_history(request: HttpRequest, slug: str) -> HttpResponse:
+    platform = get_object_or_404(Platform, slug=slug)
+    entries = selectors.platform_history(platform=platform)
+    return render(request, "contacts/platform_history.html", {"platform": platform, "entries": entries})
+
+
+# --- Directory admins ---------------------------------------------------------------------------------
+def directory_admin_required(view: ViewFunc) -> ViewFunc:
+    """Signed in (the middleware already demanded TOTP for staff) and a directory admin, else 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not cast(User, request.user).is_directory_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _form_error(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@directory_admin_required
+def directory_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contacts/directory/home.html",
+        {
+            "proposals": selectors.pending_proposals(),
+            "overdue": selectors.channels_overdue(),
+            "platforms": selectors.active_platforms(limit=500),
+        },
+    )
+
+
+@directory_admin_required
+def directory_platform(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Create or edit a platform and its domains; lists its channels for admins."""
+    platform = get_object_or_404(Platform.objects.prefetch_related("domains"), slug=slug) if slug else None
+    initial = presenters.platform_initial(platform) if platform else {}
+    form = PlatformForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            platform = services.platform_update_with_domains(
+                actor=cast(User, request.user), platform=platform, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Platform saved."))
+            return redirect("directory-platform", slug=platform.slug)
+    channels = selectors.channels_for_admin(platform=platform) if platform else []
+    return render(
+        request,
+        "contacts/directory/platform.html",
+        {"platform": platform, "form": form, "channels": channels},
+    )
+
+
+@directory_admin_required
+def directory_propose(request: HttpRequest, slug: str, channel_id: int | None = None) -> HttpResponse:
+    platform = get_object_or_404(Platform, slug=slug)
+    channel = selectors.channel_for_admin(channel_id=channel_id) if channel_id else None
+    if channel is not None and channel.platform_id != platform.pk:
+        raise Http404
+    initial = ChannelForm.initial_for(channel) if channel else {}
+    form = ProposeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        evidence = services.EvidenceInput(
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["evidence_note"],
+            url=form.cleaned_data.get("url") or "",
+            upload=form.cleaned_data.get("file"),
+        )
+        try:
+            proposal = services.channel_propose(
+                actor=cast(User, request.user),
+                platform=platform,
+                channel=channel,
+                draft=form.draft(),
+                note=form.cleaned_data.get("note", ""),
+                evidence=[evidence],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Proposal sent. A second directory admin must approve it."))
+            return redirect("directory-proposal", proposal_id=proposal.pk)
+    return render(
+        request, "contacts/directory/propose.html", {"platform": platform, "channel": channel, "form": form}
+    )
+
+
+@directory_admin_required
+def directory_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_detail(proposal_id=proposal_id)
+    channel = proposal.channel
+    current = channel_values(channel) if channel.is_published or channel.approved_proposal_id else None
+    if proposal.status != ProposalStatus.PENDING:
+        current = None
+    context = {
+        "proposal": proposal,
+        "changes": presenters.diff_rows(diff(current, proposal.values)),
+        "is_own": proposal.proposed_by_id == request.user.pk,
+        "approve_form": ApproveForm(initial={"fingerprint": proposal.fingerprint}),
+        "reject_form": ReasonForm(),
+    }
+    return render(request, "contacts/directory/proposal.html", context)
+
+
+@require_POST
+@directory_admin_required
+def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject", "withdraw"):
+        raise Http404
+    proposal = selectors.proposal_detail(proposal_id=proposal_id)
+    actor = cast(User, request.user)
+    try:
+        if decision == "approve":
+            form: Any = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("The proposal could not be matched. Reload and review it again."))
+            services.proposal_approve(
+                actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"]
+            )
+            messages.success(request, _("Approved and published."))
+        elif decision == "reject":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say why you reject it; the proposer will read this."))
+            services.proposal_reject(actor=actor, proposal=proposal, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Rejected."))
+        else:
+            services.proposal_withdraw(actor=actor, proposal=proposal)
+            messages.success(request, _("Withdrawn."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("directory-proposal", proposal_id=proposal.pk)
+
+
+@directory_admin_required
+def directory_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = selectors.channel_for_admin(channel_id=channel_id)
+    actor = cast(User, request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    suspend_form = ReasonForm(request.POST if action == "suspend" else None)
+    retire_form = RetireForm(
+        request.POST if action == "retire" else None,
+        replacements=selectors.replacement_choices(channel=channel),
+    )
+    evidence_form = EvidenceForm(request.POST if action == "evidence" else None, request.FILES or None)
+    bound = {"suspend": suspend_form, "retire": retire_form, "evidence": evidence_form}.get(action or "")
+    if bound is not None and bound.is_valid():
+        try:
+            _channel_action(actor, channel, action or "", bound.cleaned_data)
+        except ValidationError as exc:
+            _form_error(bound, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory-channel", channel_id=channel.pk)
+    return render(
+        request,
+        "contacts/directory/channel.html",
+        {
+            "channel": channel,
+            "hours": presenters.hours_lines(channel),
+            "suspend_form": suspend_form,
+            "retire_form": retire_form,
+            "evidence_form": evidence_form,
+            "pending": [p for p in channel.proposals.all() if p.status == ProposalStatus.PENDING],
+        },
+    )
+
+
+def _channel_action(actor: User, channel: Any, action: str, data: dict[str, Any]) -> None:
+    if action == "suspend":
+        services.channel_suspend(actor=actor, channel=channel, reason=data["reason"])
+    elif action == "retire":
+        services.channel_retire(
+            actor=actor, channel=channel, reason=data.get("reason", ""), replacement=data.get("replacement")
+        )
+    else:
+        services.evidence_add(
+            actor=actor,
+            channel=channel,
+            item=services.EvidenceInput(
+                method=data["method"],
+                note=data["evidence_note"],
+                url=data.get("url") or "",
+                upload=data.get("file"),
+            ),
+        )
+
+
+@directory_admin_required
+def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+    """Evidence files are for directory admins only; they leave storage as downloads, never inline."""
+    evidence = get_object_or_404(ChannelEvidence.objects.exclude(file=""), pk=evidence_id)
+    return uploads.private_file_response(
+        evidence.file, download_name=evidence.file_name or "evidence", content_type=evidence.content_type
+    )
