@@ -35,8 +35,8 @@ from tickets.models import (
 )
 from tickets.redaction import redact
 from tickets.selectors import policy_for
-from tickets.sla import sla_on_agent_reply
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts
+from tickets.sla import sla_on_agent_reply
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
 AGENT_STATUSES = (

@@ -360,7 +360,7 @@ def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResp
 def supervisor(request: HttpRequest) -> HttpResponse:
     if not _agent(request).is_supervisor:
         raise Http404
-    return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures()})
+    return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures(cached=True)})
 
 
 @agent_required

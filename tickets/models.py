@@ -387,6 +387,12 @@ class Claim(models.Model):
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
                 name="claim_assignee_queue_idx",
             ),
+            # The supervisor's "oldest unassigned": open, nobody on it, by age.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES), assignee__isnull=True),
+                name="claim_unassigned_age_idx",
+            ),
             # The SLA sweep's only entry point: claims with a threshold to look at (open, not paused).
             models.Index(
                 fields=["sla_next_check_at"],

@@ -7,6 +7,7 @@ the cursor, plus one bounded count ("1,000+") and one prefetch of tags, however 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -15,7 +16,7 @@ from typing import Any, cast
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Min, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -313,30 +314,55 @@ class SupervisorFigures:
     max_bar: int
 
 
-def supervisor_figures(*, now: datetime | None = None) -> SupervisorFigures:
-    """Five aggregate queries over the open-claims index, independent of how many claims there are."""
+SUPERVISOR_FIGURES_TTL = 15  # seconds: the view is a dashboard; a quarter-minute old is fresh enough
+
+
+def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> SupervisorFigures:
+    """Team load, depth per priority, SLA counts, per-agent load and the oldest unassigned claims.
+
+    One grouped pass over the open claims (team x priority x assigned, with the SLA counts as filters),
+    one per-agent count, one ordered read of the oldest unassigned (its own partial index) and the team
+    names. With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors.
+    """
+    if cached:
+        return cast(
+            SupervisorFigures,
+            cache.get_or_set(
+                "agent:supervisor-figures", lambda: supervisor_figures(), SUPERVISOR_FIGURES_TTL
+            ),
+        )
     now = now or timezone.now()
     open_claims = Claim.objects.filter(status__in=sorted(s.value for s in OPEN_STATUSES))
-    priorities = dict(
-        open_claims.order_by().values_list("priority").annotate(n=Count("id")).values_list("priority", "n")
-    )
-    by_priority = [(label, priorities.get(value, 0)) for value, label in Priority.choices]
-    sla = open_claims.aggregate(
-        breached=Count("id", filter=Q(queue_due_at__lte=now)),
-        at_risk=Count("id", filter=Q(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)),
-    )
-    team_rows = (
+    groups = (
         open_claims.order_by()
-        .values("team_id")
+        .values("team_id", "priority", unassigned=ExpressionWrapper(Q(assignee__isnull=True), BooleanField()))
         .annotate(
-            open=Count("id"),
-            unassigned=Count("id", filter=Q(assignee__isnull=True)),
-            oldest=Min("created_at", filter=Q(assignee__isnull=True)),
+            n=Count("id"),
+            breached=Count("id", filter=Q(queue_due_at__lte=now)),
+            at_risk=Count("id", filter=Q(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)),
+            oldest=Min("created_at"),
         )
     )
-    names = {t.pk: t.name for t in Team.objects.all()}
-    by_team: list[dict[str, Any]] = [
-        {**row, "name": names.get(row["team_id"], "—")} for row in sorted(team_rows, key=lambda r: -r["open"])
+    priorities: dict[int, int] = defaultdict(int)
+    teams: dict[int | None, dict[str, Any]] = {}
+    breached = at_risk = 0
+    for row in groups:
+        priorities[row["priority"]] += row["n"]
+        breached += row["breached"]
+        at_risk += row["at_risk"]
+        team = teams.setdefault(
+            row["team_id"], {"team_id": row["team_id"], "open": 0, "unassigned": 0, "oldest": None}
+        )
+        team["open"] += row["n"]
+        if row["unassigned"]:
+            team["unassigned"] += row["n"]
+            if team["oldest"] is None or row["oldest"] < team["oldest"]:
+                team["oldest"] = row["oldest"]
+    by_priority = [(str(label), priorities.get(value, 0)) for value, label in Priority.choices]
+    names = {t.pk: t.name for t in Team.objects.only("id", "name")}
+    by_team = [
+        {**row, "name": names.get(row["team_id"], "—")}
+        for row in sorted(teams.values(), key=lambda r: -r["open"])
     ]
     by_agent = cast(
         list[dict[str, Any]],
@@ -350,8 +376,7 @@ def supervisor_figures(*, now: datetime | None = None) -> SupervisorFigures:
     )
     oldest = list(
         open_claims.filter(assignee__isnull=True)
-        .select_related("team")
-        .only("id", "reference", "created_at", "priority", "team__name", "subject")
+        .only("id", "reference", "created_at", "priority")
         .order_by("created_at", "id")[:10]
     )
     max_bar = max([n for _l, n in by_priority] + [r["open"] for r in by_team] + [1])
@@ -360,8 +385,8 @@ def supervisor_figures(*, now: datetime | None = None) -> SupervisorFigures:
         by_team=by_team,
         by_agent=by_agent,
         oldest_unassigned=oldest,
-        breached=sla["breached"] or 0,
-        at_risk=sla["at_risk"] or 0,
+        breached=breached,
+        at_risk=at_risk,
         max_bar=max_bar,
     )
 

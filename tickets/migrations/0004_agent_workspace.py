@@ -167,6 +167,10 @@ class Migration(migrations.Migration):
             model_name='claim',
             index=models.Index(condition=models.Q(('status__in', ['new', 'open', 'waiting_on_customer', 'waiting_on_platform'])), fields=['assignee', 'priority', 'queue_urgency', 'queue_due_at', 'created_at', 'id'], name='claim_assignee_queue_idx'),
         ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(condition=models.Q(('assignee__isnull', True), ('status__in', ['new', 'open', 'waiting_on_customer', 'waiting_on_platform'])), fields=['created_at', 'id'], name='claim_unassigned_age_idx'),
+        ),
         migrations.AddConstraint(
             model_name='teammembership',
             constraint=models.UniqueConstraint(fields=('team', 'user'), name='team_membership_unique'),
