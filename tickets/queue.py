@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from contacts.models import PUBLISHED_STATES, ContactChannel
 from helpdesk.models import User
 from tickets.agent_services import claims_visible_to, team_ids_for
 from tickets.models import (
@@ -282,14 +283,13 @@ def claim_evidence(claim: Claim) -> list[Evidence]:
     return list(Evidence.objects.filter(claim=claim).order_by("created_at", "id"))
 
 
-def official_channels(claim: Claim) -> list[Any]:
-    """The platform's published channels from the directory, when the directory offers them."""
-    try:
-        selectors = import_module("contacts.selectors")
-    except ImportError:
-        return []
-    reader = getattr(selectors, "published_channels_of", None)
-    return list(reader(platform=claim.platform)) if reader else []
+def official_channels(claim: Claim) -> list[ContactChannel]:
+    """The platform's published (verified) channels from the directory: what the agent may point to."""
+    return list(
+        ContactChannel.objects.filter(platform_id=claim.platform_id, state__in=PUBLISHED_STATES)
+        .only("id", "kind", "value", "label", "notes", "sort_order")
+        .order_by("sort_order", "id")
+    )
 
 
 def known_fakes(claim: Claim) -> list[Any]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from helpdesk.models import AuditEntry, OutboxMessage
+from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
 from tests.tickets.conftest import ensure_problem_types
 from tickets import agent_services as svc
@@ -391,3 +392,25 @@ def test_supervisors_edit_routing_rules_audited(login_as, supervisor, team, team
     assert not RoutingRule.objects.filter(pk=rule.pk).exists()
     assert AuditEntry.objects.filter(action="routing_rule.deleted").exists()
     assert login_as(team_agent).get("/agent/supervisor/routing/").status_code == 404
+
+
+def test_the_workspace_shows_the_platforms_published_channels(login_as, team, team_agent, platform, publish):  # noqa: F811
+    publish(platform)  # two directory admins: the only way a channel is published
+    claim = claim_in(team, platform=platform)
+    page = login_as(team_agent).get(f"/agent/tickets/{claim.reference}/").content.decode()
+    assert "400-612-3456" in page
+
+
+def test_the_workspace_keeps_its_query_count_with_a_long_timeline(login_as, team, team_agent):
+    from tests.factories import ClaimEventFactory
+
+    claim = claim_in(team)
+    client = login_as(team_agent)
+    client.get(f"/agent/tickets/{claim.reference}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/agent/tickets/{claim.reference}/")
+    for _ in range(50):
+        ClaimEventFactory(claim=claim)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/agent/tickets/{claim.reference}/").status_code == 200
+    assert len(many) == len(few) <= 12
