@@ -264,7 +264,14 @@ def main() -> None:
         runs=RUNS,
     )  # type: ignore[index]
     _measure("take next (HTTP POST)", lambda _i: web.post("/agent/queue/take-next/"), runs=50)
-    _measure("supervisor view", lambda _i: ok(supervisor_web.get("/agent/supervisor/")), runs=30)
+    _measure(
+        "supervisor view (figures shared 15 s)",
+        lambda _i: ok(supervisor_web.get("/agent/supervisor/")),
+        runs=30,
+    )
+    from tickets.queue import supervisor_figures
+
+    _measure("supervisor figures, computed (cold)", lambda _i: supervisor_figures(), runs=20)
 
 
 if __name__ == "__main__":

@@ -214,7 +214,10 @@ def queue_for_agent(
     if not cursor and not has_more:
         estimate = len(rows)
     else:
-        estimate = base.order_by().values("pk")[: ESTIMATE_CAP + 1].count()
+        # Bounded, and (except for searches, which the trigram index serves) in queue order: the planner walks
+        # the same index as the page and stops at the cap instead of building a bitmap of every match first.
+        counted = base.order_by() if filters.q else base.order_by(*QUEUE_ORDER)
+        estimate = counted.values("pk")[: ESTIMATE_CAP + 1].count()
     return QueuePage(
         claims=rows,
         next_cursor=encode_cursor(rows[-1]) if has_more and rows else None,
