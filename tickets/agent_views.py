@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -109,6 +110,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "cursor": request.GET.get("cursor", ""),
         "bulk_form": BulkForm(),
+        "ticket_prefix": reverse("agent:ticket", args=["-"])[:-2],
         **_filter_options(agent),
     }
     template = "agent/_queue_rows.html" if getattr(request, "htmx", False) else "agent/queue.html"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,6 +78,35 @@ def queue_item(claim: Claim) -> dict[str, Any]:
     }
 
 
+ITEM_EXAMPLE = {
+    "reference": "XY-20261122-7K3Q9M",
+    "subject": "20240520001-充值未到账-紧急",
+    "status": "new",
+    "priority": 1,
+    "urgency_score": 510,
+    "urgency_parts": {"severity": 300, "high_value": 150, "window_near": 60},
+    "is_high_value": True,
+    "late_filed": False,
+    "platform": "xingyun",
+    "problem_type": "topup-not-credited",
+    "amount": "800.00",
+    "currency": "CNY",
+    "team": "senior",
+    "assignee": None,
+    "tags": [],
+    "due_at": "2026-11-22T14:50:00+08:00",
+    "sla": "at_risk",
+    "created_at": "2026-11-22T14:35:00+08:00",
+    "url": "/agent/tickets/XY-20261122-7K3Q9M/",
+}
+PAGE_EXAMPLE = {
+    "results": [ITEM_EXAMPLE],
+    "next": "WzEsLTQ2MiwiMjAyNi0xMS0yMlQwNjo1MDowMCswMDowMCIsIjIwMjYtMTEtMjJUMDY6MzU6MDArMDA6MDAiLDQyXQ:1t…",
+    "estimate": 1000,
+    "estimate_capped": True,
+}
+
+
 def _agent(request: Request) -> User:
     user = cast(User, request.user)
     if not user.is_agent:
@@ -105,6 +134,7 @@ class QueueView(APIView):
         summary="The agent's queue, most urgent first (keyset pages)",
         parameters=FILTERS,
         responses={200: QueuePageSerializer},
+        examples=[OpenApiExample("Queue page", value=PAGE_EXAMPLE, response_only=True)],
         tags=["agent"],
     )
     def get(self, request: Request) -> Response:
@@ -136,6 +166,9 @@ class TakeNextView(APIView):
         summary="Assign the most urgent unassigned claim to me",
         request=None,
         responses={200: QueueItemSerializer, 204: OpenApiResponse(description="Nothing to take")},
+        examples=[
+            OpenApiExample("Claim taken", value=ITEM_EXAMPLE, response_only=True, status_codes=["200"])
+        ],
         tags=["agent"],
     )
     def post(self, request: Request) -> Response:
