@@ -80,7 +80,9 @@ class PriorityForm(ReasonForm):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.IntegerField(label=_("Agent"), required=False, min_value=1)
+    assignee = forms.CharField(
+        label=_("Agent's staff number"), required=False, max_length=16, help_text=_("Empty: unassign.")
+    )
 
 
 class TagForm(forms.Form):
@@ -108,7 +110,7 @@ class BulkForm(forms.Form):
         label=_("Status"), required=False, choices=[(s.value, s.label) for s in AGENT_STATUSES]
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    assignee = forms.IntegerField(label=_("Agent"), required=False, min_value=1)
+    assignee = forms.CharField(label=_("Agent's staff number"), required=False, max_length=16)
 
 
 class RoutingRuleForm(forms.ModelForm):

@@ -34,6 +34,7 @@ from tickets.models import (
     TeamMembership,
 )
 from tickets.redaction import redact
+from tickets.routing import forget_routing
 from tickets.selectors import policy_for
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts
 from tickets.sla import sla_on_agent_reply
@@ -480,6 +481,7 @@ def routing_rule_save(*, actor: User, rule: RoutingRule) -> RoutingRule:
     if rule.min_amount is not None and rule.max_amount is not None and rule.min_amount >= rule.max_amount:
         raise ValidationError(_("The amount band is empty: “from” must be below “below”."), code="band")
     rule.save()
+    transaction.on_commit(forget_routing)
     audit_record(
         actor=actor,
         action="routing_rule.changed" if before else "routing_rule.created",
@@ -496,3 +498,4 @@ def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
         raise PermissionDenied
     audit_record(actor=actor, action="routing_rule.deleted", obj=rule, before=snapshot(rule, RULE_FIELDS))
     rule.delete()
+    transaction.on_commit(forget_routing)

@@ -162,7 +162,7 @@ def _bulk_action(
     if action == "unassign":
         return lambda c: svc.claim_assign(claim=c, actor=agent, assignee=None)
     if action == "assign" and data.get("assignee"):
-        assignee = User.objects.filter(pk=data["assignee"], role__in=[Role.AGENT, Role.SUPERVISOR]).first()
+        assignee = _staff(data["assignee"])
         if assignee is None:
             return None
         return lambda c: svc.claim_assign(claim=c, actor=agent, assignee=assignee)
@@ -211,6 +211,7 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
         or PriorityForm(initial={"priority": claim.priority}, auto_id=_auto_id("priority")),
         "tag_form": forms.get("tag") or TagForm(auto_id=_auto_id("tag")),
         "merge_form": forms.get("merge") or MergeForm(auto_id=_auto_id("merge")),
+        "assign_form": forms.get("assign") or AssignForm(auto_id=_auto_id("assign")),
         "tags": list(claim.tags.order_by("name")),
         "may_take": claim.assignee_id is None and claim.is_open,
         "is_mine": claim.assignee_id == agent.pk,
@@ -253,10 +254,19 @@ def _macro(agent: User, claim: Claim, macro_id: int | None) -> Macro | None:
     return macro
 
 
+def _staff(staff_number: str) -> User | None:
+    number = staff_number.strip()
+    return (
+        User.objects.filter(staff_number=number, role__in=[Role.AGENT, Role.SUPERVISOR]).first()
+        if number
+        else None
+    )
+
+
 def _assignee(agent: User, data: dict[str, Any]) -> User | None:
     if not data.get("assignee"):
         return None
-    user = User.objects.filter(pk=data["assignee"], role__in=[Role.AGENT, Role.SUPERVISOR]).first()
+    user = _staff(data["assignee"])
     if user is None:
         raise ValidationError(_("Choose an agent."))
     return user

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tickets.models import RoutingRule, Team
+from tickets.selectors import _cached, _reference_cache
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,21 @@ def rule_matches(rule: RoutingRule, facts: RoutingFacts) -> bool:
     return not (rule.language and not facts.language.lower().startswith(rule.language.lower()))
 
 
+def _load() -> tuple[list[RoutingRule], Team | None]:
+    rules = list(RoutingRule.objects.filter(is_active=True).select_related("team").order_by("position", "id"))
+    return rules, Team.objects.filter(is_general=True).first()
+
+
 def route(facts: RoutingFacts) -> Team | None:
-    """The first matching rule's team, else the general team (two short queries at most)."""
-    rules = RoutingRule.objects.filter(is_active=True).select_related("team").order_by("position", "id")
+    """The first matching rule's team, else the general team. Rules are reference data: each process keeps
+    them for CLAIM_REFERENCE_DATA_TTL seconds like platforms and claim rules (0 in tests: always fresh)."""
+    rules, general = _cached("routing", _load)
     for rule in rules:
         if rule_matches(rule, facts):
             return rule.team
-    return Team.objects.filter(is_general=True).first()
+    return general
+
+
+def forget_routing() -> None:
+    """After a supervisor's change: this process reloads now, others within CLAIM_REFERENCE_DATA_TTL."""
+    _reference_cache.pop("routing", None)

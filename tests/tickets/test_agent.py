@@ -414,3 +414,16 @@ def test_the_workspace_keeps_its_query_count_with_a_long_timeline(login_as, team
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/agent/tickets/{claim.reference}/").status_code == 200
     assert len(many) == len(few) <= 12
+
+
+def test_a_supervisor_reassigns_by_staff_number(login_as, supervisor, team, team_agent):
+    claim = claim_in(team)
+    client = login_as(supervisor)
+    response = client.post(f"/agent/tickets/{claim.reference}/assign/", {"assignee": team_agent.staff_number})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.assignee == team_agent
+    assert client.post(f"/agent/tickets/{claim.reference}/assign/", {"assignee": "NOBODY"}).status_code == 400
+    client.post("/agent/queue/bulk/", {"claims": [claim.reference], "action": "unassign"})
+    claim.refresh_from_db()
+    assert claim.assignee is None
