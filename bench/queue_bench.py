@@ -66,11 +66,12 @@ SELECT
        WHEN i %% 10 < 8 THEN 'closed' ELSE 'resolved' END,
   i %% 23 = 0, '',
   1 + (i %% 4), 600 - (i %% 4) * 150 + (i %% 97), '{}', (i * 37) %% 990 >= 490,
-  CASE WHEN i %% 10 < 3 AND i %% 3 = 0 THEN (%(agents)s)[1 + (i %% array_length(%(agents)s, 1))] END,
+  -- assigned claims belong to one of the assignee's team (agent n is in team n mod 5)
+  CASE WHEN i %% 10 < 3 AND i %% 3 = 0 THEN (%(agents)s)[1 + (i %% 5) + 5 * ((i / 10) %% 8)] END,
   CASE WHEN i %% 2 = 0 THEN created + interval '15 minutes' END,
   CASE WHEN i %% 2 = 0 THEN created + interval '24 hours' END,
   created, created, '',
-  (%(teams)s)[1 + (i %% array_length(%(teams)s, 1))],
+  (%(teams)s)[1 + (i %% 5)],
   'zh-hans'
 FROM (
   SELECT i, now() - (i * interval '13 seconds') AS created FROM generate_series(%(start)s, %(stop)s) AS i
