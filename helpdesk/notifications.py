@@ -29,10 +29,9 @@ from helpdesk.models import (
     NotificationChannel,
     NotificationPreference,
     NotificationTemplate,
-    OutboxMessage,
     User,
 )
-from helpdesk.outbox import _kick_relay, outbox_handler, outbox_write
+from helpdesk.outbox import outbox_handler, outbox_write
 
 logger = logging.getLogger(__name__)
 
@@ -84,31 +83,31 @@ class NotifyItem:
     dedupe_key: str | None = None
 
 
-def notify_many(items: list[NotifyItem]) -> int:
-    """``notify`` for many at once (a sweep's alerts): one INSERT, duplicates by key skipped."""
-    if not items:
-        return 0
-    now = timezone.now()
-    rows = [
-        OutboxMessage(
-            event="notification.send",
+def notify_many(items: list[NotifyItem], *, chunk: int = 500) -> int:
+    """``notify`` for many at once (a sweep's alerts), in the caller's transaction.
+
+    One outbox row carries up to ``chunk`` notifications: inserting a row per alert was most of a sweep's
+    cost. Each notification still lands once per person (its dedupe key), and the caller's own unique
+    record (e.g. an SLA crossing) guarantees it is written only once.
+    """
+    wanted = [item for item in items if item.user_ids]
+    for start in range(0, len(wanted), chunk):
+        outbox_write(
+            event="notification.send_many",
             payload={
-                "user_ids": sorted(set(item.user_ids)),
-                "event": item.event,
-                "context": item.context,
-                "url": item.url,
-                "key": item.dedupe_key,
+                "items": [
+                    {
+                        "user_ids": sorted(set(item.user_ids)),
+                        "event": item.event,
+                        "context": item.context,
+                        "url": item.url,
+                        "key": item.dedupe_key,
+                    }
+                    for item in wanted[start : start + chunk]
+                ]
             },
-            dedupe_key=f"notify:{item.event}:{item.dedupe_key}" if item.dedupe_key else None,
-            created_at=now,
-            available_at=now,
         )
-        for item in items
-        if item.user_ids
-    ]
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    transaction.on_commit(_kick_relay)
-    return len(rows)
+    return len(wanted)
 
 
 def render_string(source: str, context: Mapping[str, Any], *, html: bool = False) -> str:
@@ -152,6 +151,12 @@ def render(
 
 def _templates_for(event: str) -> dict[tuple[str, str], NotificationTemplate]:
     return {(t.channel, t.language): t for t in NotificationTemplate.objects.filter(event=event)}
+
+
+@outbox_handler("notification.send_many")
+def _fan_out_many(message_id: int, payload: dict[str, Any]) -> None:
+    for index, item in enumerate(payload.get("items") or ()):
+        _fan_out(message_id, {**item, "key": item.get("key") or f"outbox:{message_id}:{index}"})
 
 
 @outbox_handler("notification.send")

@@ -24,6 +24,7 @@ class TicketsConfig(AppConfig):
             _membership_changed, sender="tickets.TeamMembership", dispatch_uid="team-ids-delete"
         )
         from helpdesk.uploads import on_sanitized
+        from tickets import handlers  # noqa: F401  (outbox handlers: notifications and webhooks)
         from tickets.services import evidence_sanitized
 
         on_sanitized(evidence_sanitized)

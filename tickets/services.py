@@ -402,7 +402,15 @@ def _change_status(
         data={"from": before, "to": status},
     )
     audit_record(actor=actor, action=action, obj=claim, before={"status": before}, after={"status": status})
-    outbox_write(event="claim.status_changed", payload={"claim_id": claim.pk, "from": before, "to": status})
+    outbox_write(
+        event="claim.status_changed",
+        payload={
+            "claim_id": claim.pk,
+            "from": before,
+            "to": status,
+            "by": "staff" if actor.is_staff_role else "customer",
+        },
+    )
 
 
 @transaction.atomic

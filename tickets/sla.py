@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from helpdesk.business_time import BusinessCalendar
 from helpdesk.models import Role, User
@@ -338,33 +337,107 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 5000, max_batche
     """Record and alert every crossing that is due; returns how many crossings were recorded."""
     now = now or timezone.now()
     recorded = 0
+    batch = _sweep_batch_postgres if connection.vendor == "postgresql" else _sweep_batch_portable
     for _ in range(max_batches):
         with transaction.atomic():
-            ids = list(
-                Claim.objects.select_for_update(skip_locked=True)
-                .filter(sla_next_check_at__lte=now)
-                .order_by("sla_next_check_at")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            crossings = _record_crossings(ids, now)
-            Claim.objects.filter(pk__in=ids).update(sla_next_check_at=_next_check_expression(now))
-            _escalate(crossings, now)
-            _alert(crossings)
+            seen, crossings = batch(now, batch_size)
+            if crossings:
+                _after_breaches(crossings, now)
+                _alert(crossings)
             recorded += len(crossings)
-        if len(ids) < batch_size:
+        if seen < batch_size:
             break
     return recorded
+
+
+_SWEEP_POSTGRES = """
+WITH due AS (
+  SELECT id FROM tickets_claim WHERE sla_next_check_at <= %(now)s
+  ORDER BY sla_next_check_at LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+), crossed AS (
+  INSERT INTO tickets_slacrossing (claim_id, target, level, due_at, crossed_at)
+  SELECT c.id, t.target, t.level, t.due_at, %(now)s
+  FROM tickets_claim c JOIN due ON due.id = c.id
+  CROSS JOIN LATERAL (VALUES
+    ('first_response', 'warning', c.first_response_due_at,
+      c.first_responded_at IS NULL AND c.first_response_warn_at <= %(now)s),
+    ('first_response', 'breach', c.first_response_due_at,
+      c.first_responded_at IS NULL AND c.first_response_due_at <= %(now)s),
+    ('next_response', 'warning', c.next_response_due_at, c.next_response_warn_at <= %(now)s),
+    ('next_response', 'breach', c.next_response_due_at, c.next_response_due_at <= %(now)s),
+    ('resolution', 'warning', c.resolution_due_at, c.resolution_warn_at <= %(now)s),
+    ('resolution', 'breach', c.resolution_due_at, c.resolution_due_at <= %(now)s)
+  ) AS t(target, level, due_at, hit)
+  WHERE t.hit
+  ON CONFLICT (claim_id, target, level, due_at) DO NOTHING
+  RETURNING id, claim_id, target, level, due_at
+), moved AS (
+  UPDATE tickets_claim c SET
+    sla_next_check_at = LEAST(
+      CASE WHEN c.first_responded_at IS NULL AND c.first_response_warn_at > %(now)s
+           THEN c.first_response_warn_at END,
+      CASE WHEN c.first_responded_at IS NULL AND c.first_response_due_at > %(now)s
+           THEN c.first_response_due_at END,
+      CASE WHEN c.next_response_warn_at > %(now)s THEN c.next_response_warn_at END,
+      CASE WHEN c.next_response_due_at > %(now)s THEN c.next_response_due_at END,
+      CASE WHEN c.resolution_warn_at > %(now)s THEN c.resolution_warn_at END,
+      CASE WHEN c.resolution_due_at > %(now)s THEN c.resolution_due_at END),
+    -- built-in escalation: a breached first response raises the priority one step (never above P1)
+    priority = CASE WHEN c.id IN (SELECT claim_id FROM crossed
+                                  WHERE target = 'first_response' AND level = 'breach')
+                    THEN GREATEST(c.priority - 1, 1) ELSE c.priority END
+  FROM due WHERE c.id = due.id
+  RETURNING c.id
+)
+SELECT (SELECT count(*) FROM moved),
+       crossed.id, crossed.claim_id, crossed.target, crossed.level, crossed.due_at
+FROM (SELECT 1) AS one LEFT JOIN crossed ON true
+"""
+
+
+def _sweep_batch_postgres(now: datetime, batch_size: int) -> tuple[int, list[Crossing]]:
+    """One statement: lock a batch (SKIP LOCKED), record its crossings, move its check times, escalate."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SWEEP_POSTGRES, {"now": now, "batch": batch_size})
+        rows = cursor.fetchall()
+    seen = int(rows[0][0]) if rows else 0
+    crossings = [
+        Crossing(id=r[1], claim_id=r[2], target=r[3], level=r[4], due_at=_aware(r[5]))
+        for r in rows
+        if r[1] is not None
+    ]
+    return seen, crossings
+
+
+def _sweep_batch_portable(now: datetime, batch_size: int) -> tuple[int, list[Crossing]]:
+    """The same in several statements, for SQLite (development)."""
+    ids = list(
+        Claim.objects.select_for_update(skip_locked=True)
+        .filter(sla_next_check_at__lte=now)
+        .order_by("sla_next_check_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0, []
+    crossings = _record_crossings(ids, now)
+    Claim.objects.filter(pk__in=ids).update(sla_next_check_at=_next_check_expression(now))
+    breached = _first_response_breaches(crossings)
+    if breached:
+        Claim.objects.filter(pk__in=breached, priority__gt=Priority.P1).update(
+            priority=Greatest(F("priority") - 1, Value(int(Priority.P1))), updated_at=now
+        )
+    return len(ids), crossings
 
 
 def _record_crossings(ids: list[int], now: datetime) -> list[Crossing]:
     placeholders = ", ".join(["%s"] * len(ids))
     sql = _INSERT_CROSSINGS.replace("{ids}", placeholders).replace("{now}", "%s")
-    params: list[Any] = [now]
+    # Raw SQL gets no field conversion: store the moment the way Django stores datetimes (UTC text).
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = [moment]
     for _ in range(6):
         params += ids
-        params.append(now)
+        params.append(moment)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -379,15 +452,16 @@ def _aware(value: Any) -> datetime:
     return value
 
 
-def _escalate(crossings: list[Crossing], now: datetime) -> None:
-    """Built-in escalation: a breached first response raises the priority one step (never above P1)."""
-    breached = [
+def _first_response_breaches(crossings: list[Crossing]) -> list[int]:
+    return [
         c.claim_id for c in crossings if c.target == SlaTarget.FIRST_RESPONSE and c.level == SlaLevel.BREACH
     ]
+
+
+def _after_breaches(crossings: list[Crossing], now: datetime) -> None:
+    """A breached first response on an urgent claim gets a call-back (the issue's "we call you back")."""
+    breached = _first_response_breaches(crossings)
     if breached:
-        Claim.objects.filter(pk__in=breached, priority__gt=Priority.P1).update(
-            priority=Greatest(F("priority") - 1, Value(int(Priority.P1))), updated_at=now
-        )
         from tickets.callbacks import callbacks_for_breached_urgent
 
         callbacks_for_breached_urgent(breached, now)
@@ -427,7 +501,7 @@ def _alert(crossings: list[Crossing]) -> None:
                 context={
                     "reference": claim.reference,
                     "target_label": TARGET_LABELS[SlaTarget(crossing.target)],
-                    "due_at": date_format(timezone.localtime(crossing.due_at), "Y-m-d H:i"),
+                    "due_at": timezone.localtime(crossing.due_at).strftime("%Y-%m-%d %H:%M"),
                 },
                 url=f"/agent/tickets/{claim.reference}/",
                 dedupe_key=f"sla:{crossing.id}",
