@@ -159,7 +159,12 @@ def _assign_locked(claim: Claim, actor: User, assignee: User | None) -> None:
     if "status" in fields:
         outbox_write(
             event="claim.status_changed",
-            payload={"claim_id": claim.pk, "from": ClaimStatus.NEW.value, "to": ClaimStatus.OPEN.value},
+            payload={
+                "claim_id": claim.pk,
+                "from": ClaimStatus.NEW.value,
+                "to": ClaimStatus.OPEN.value,
+                "by": "staff",
+            },
         )
 
 

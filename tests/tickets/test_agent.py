@@ -117,7 +117,12 @@ def test_a_macro_replies_sets_status_and_tags(team, team_agent):
     assert claim.status == ClaimStatus.WAITING_ON_PLATFORM
     assert list(claim.tags.values_list("name", flat=True)) == ["平台核实中"]
     changed = OutboxMessage.objects.get(event="claim.status_changed", payload__claim_id=claim.pk)
-    assert changed.payload == {"claim_id": claim.pk, "from": "new", "to": "waiting_on_platform"}
+    assert changed.payload == {
+        "claim_id": claim.pk,
+        "from": "new",
+        "to": "waiting_on_platform",
+        "by": "staff",
+    }
 
 
 def test_requesting_information_waits_on_the_customer(team, team_agent):
