@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from helpdesk.models import AuditEntry, OutboxMessage
+from helpdesk.models import AuditEntry, OutboxMessage, User
 from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
 from tests.tickets.conftest import ensure_problem_types
 from tickets import agent_services as svc
 from tickets import queue as q
-from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, RoutingRule, Tag
+from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, RoutingRule, Tag, Team
 
 
 @pytest.fixture(autouse=True)
@@ -432,3 +432,24 @@ def test_a_supervisor_reassigns_by_staff_number(login_as, supervisor, team, team
     client.post("/agent/queue/bulk/", {"claims": [claim.reference], "action": "unassign"})
     claim.refresh_from_db()
     assert claim.assignee is None
+
+
+def test_teams_are_edited_in_the_admin_with_an_audit_entry(login_as, supervisor, team_agent):
+    supervisor.is_staff = supervisor.is_superuser = True
+    supervisor.save()
+    client = login_as(supervisor)
+    response = client.post(
+        "/admin/tickets/team/add/",
+        {
+            "name": "夜班",
+            "slug": "night",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": team_agent.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert AuditEntry.objects.filter(action="team.saved", object_repr="夜班").exists()
+    from tickets.agent_services import team_ids_for
+
+    assert Team.objects.get(slug="night").pk in team_ids_for(User.objects.get(pk=team_agent.pk))
