@@ -90,7 +90,9 @@ def on_status_changed(message_id: int, payload: dict[str, Any]) -> None:
     if claim is None or payload.get("from") == payload.get("to"):
         return
     to = payload.get("to", claim.status)
-    if payload.get("by") != "customer":  # they know what they just did
+    # Not for the customer's own changes (they know), nor for "waiting on you": the question itself
+    # (claim.info_requested) tells them, once.
+    if payload.get("by") != "customer" and to != ClaimStatus.WAITING_ON_CUSTOMER:
         # The English label: the template translates it into each recipient's language.
         with translation.override("en"):
             label = str(ClaimStatus(to).label) if to in ClaimStatus.values else to

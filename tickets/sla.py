@@ -41,6 +41,7 @@ from tickets.models import (
     SlaLevel,
     SlaPolicy,
     SlaTarget,
+    TeamMembership,
 )
 
 WARNING_FRACTION = Decimal("0.75")
@@ -477,17 +478,17 @@ def _alert(crossings: list[Crossing]) -> None:
     claims = {
         c.pk: c
         for c in Claim.objects.filter(pk__in={x.claim_id for x in crossings}).only(
-            "id", "reference", "assignee_id"
+            "id", "reference", "assignee_id", "team_id"
         )
     }
     supervisors = _supervisors()
-    teams = _team_member_ids() if any(getattr(c, "team_id", None) for c in claims.values()) else {}
+    teams = _team_member_ids() if any(c.team_id for c in claims.values()) else {}
     items = []
     for crossing in crossings:
         claim = claims.get(crossing.claim_id)
         if claim is None:
             continue
-        recipients = set(teams.get(getattr(claim, "team_id", None) or 0, ()))
+        recipients = set(teams.get(claim.team_id or 0, ()))
         if claim.assignee_id:
             recipients.add(claim.assignee_id)
         if crossing.level == SlaLevel.BREACH:
@@ -511,11 +512,7 @@ def _alert(crossings: list[Crossing]) -> None:
 
 
 def _team_member_ids() -> dict[int, list[int]]:
-    """Members of each team (the agent-queue issue's teams; none before it)."""
-    try:
-        from tickets.models import TeamMembership
-    except ImportError:
-        return {}
+    """Members of each team (a handful of rows: read once per sweep batch)."""
     members: dict[int, list[int]] = defaultdict(list)
     for team_id, user_id in TeamMembership.objects.values_list("team_id", "user_id"):
         members[team_id].append(user_id)

@@ -207,3 +207,19 @@ def test_two_sweeps_at_once_record_and_alert_each_crossing_once(postgres, polici
         pass
     # One breach alert per claim for the supervisor; warnings go to nobody (no assignee, no team).
     assert Notification.objects.filter(user=supervisor, event="sla.breach").count() == 200
+
+
+def test_the_claims_team_is_warned_too(policies, platform, customer):
+    from tickets.models import Team, TeamMembership
+
+    member = StaffFactory()
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    claim.refresh_from_db()
+    team = claim.team or Team.objects.create(name="t", slug="t")
+    Claim.objects.filter(pk=claim.pk).update(team=team)
+    TeamMembership.objects.create(team=team, user=member)
+    sla.sla_sweep(now=MONDAY_10 + timedelta(hours=3, minutes=1))
+    while relay():
+        pass
+    assert Notification.objects.filter(user=member, event="sla.warning").count() == 1
