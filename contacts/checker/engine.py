@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.canonical import (
     brand_label,
@@ -279,10 +280,10 @@ def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
             .select_related("platform")
             .annotate(recent_reporters=recent)
         ):
-            target_state[target.pk] = _ReportState(target, target.recent_reporters)  # type: ignore[attr-defined]
+            target_state[target.pk] = _ReportState(target, target.recent_reporters)
     out: dict[str, _ReportState] = {}
     for row in rows:
-        state = _ReportState(row, row.recent_reporters)  # type: ignore[attr-defined]
+        state = _ReportState(row, row.recent_reporters)
         if row.merged_into_id:
             merged = target_state.get(row.merged_into_id)
             if merged is None or merged.value.status == ReportStatus.DISMISSED:
@@ -376,9 +377,11 @@ def _verdict(
         return result
     if report is not None:
         result.warnings.append(
-            _("%(count)s person reported this as a fake; not yet confirmed.") % {"count": report.reporters}
-            if report.reporters == 1
-            else _("%(count)s people reported this as a fake; not yet confirmed.")
+            ngettext(
+                "%(count)s person reported this as a fake; not yet confirmed.",
+                "%(count)s people reported this as a fake; not yet confirmed.",
+                report.reporters,
+            )
             % {"count": report.reporters}
         )
     if result.verdict == LOOKALIKE:

@@ -88,6 +88,7 @@ def check_phone(text: str) -> PhoneCheck:
     except ValidationError:
         phone = None
     canonical, category = (phone.canonical, phone.category) if phone else ("", "invalid")
+    prefixes: tuple[str, ...]
     if canonical.startswith("+86"):
         national, prefixes = canonical[3:], ("+86",)
     elif canonical.startswith("CN:"):
