@@ -133,7 +133,7 @@ def _split_run(run: str, offset: int) -> list[tuple[int, str]]:
     i = 0
     while i < len(groups):
         best: tuple[int, int, str] | None = None  # (score, groups taken, text)
-        for j in range(min(len(groups), i + 5), i, -1):
+        for j in range(min(len(groups), i + 6), i, -1):
             start = groups[i][0]
             end = groups[j - 1][0] + len(groups[j - 1][1])
             candidate = run[start:end].rstrip(".-–—(")

@@ -19,9 +19,9 @@ from tests.contacts.conftest import staff_client
 
 def report(value: str, who: str, **extra) -> ScamReport:
     data = services.ReportInput(value=value, found_where=extra.pop("found_where", "sms"), **extra)
-    return services.scam_report_submit(data=data, reporter=services.reporter_hash(
-        user_id=None, address=who, user_agent="test"
-    ))
+    return services.scam_report_submit(
+        data=data, reporter=services.reporter_hash(user_id=None, address=who, user_agent="test")
+    )
 
 
 def verdict(text: str) -> str:
@@ -149,7 +149,8 @@ def test_the_triage_list_groups_by_value_with_distinct_reporters(demo, admin_a, 
     assert "<td>3</td>" in row and "<td>2</td>" in row
     value = ReportedValue.objects.get(canonical_value="+864006123465")
     response = admin.post(
-        f"/directory/reports/{value.pk}/", {"decision": "confirm", "platform": value.platform_id or "", "note": ""}
+        f"/directory/reports/{value.pk}/",
+        {"decision": "confirm", "platform": value.platform_id or "", "note": ""},
     )
     assert response.status_code == 302
     value.refresh_from_db()
