@@ -1,4 +1,4 @@
-"""Scam reports: the form and its bot check, reporter privacy, triage, the ``reported`` verdict, known fakes."""
+"""Scam reports: the form and its bot check, reporter privacy, triage, the ``reported`` verdict, fakes."""
 
 from __future__ import annotations
 
