@@ -41,10 +41,11 @@ from contacts.checker.extract import Found, extract, normalise
 from contacts.checker.numbers import PhoneCheck, check_phone
 from contacts.models import (
     PUBLISHED_STATES,
+    ChannelKind,
     ChannelState,
     ContactChannel,
     OfficialDomain,
-    Platform,
+    PlatformStatus,
     ReportedValue,
     ReportStatus,
 )
@@ -61,15 +62,69 @@ OFFICIAL, RETIRED, SUSPENDED, LOOKALIKE, REPORTED, UNKNOWN = (
 _HOST_IN_TEXT = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,24}", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class PlatformRef:
+    slug: str
+    name: str
+    status: str
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PlatformStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """The columns of a channel the checker needs: read with ``values_list``, no model instances."""
+
+    pk: int
+    kind: str
+    value: str
+    canonical_value: str
+    state: str
+    inbound_only: bool
+    platform: PlatformRef
+    replacement: ChannelRef | None = None
+
+    def get_kind_display(self) -> str:
+        return str(ChannelKind(self.kind).label) if self.kind in ChannelKind.values else self.kind
+
+
+@dataclass(frozen=True)
+class DomainRef:
+    domain: str
+    registrable_domain: str
+    include_subdomains: bool
+    brand: str
+    platform: PlatformRef
+
+    @property
+    def display_domain(self) -> str:
+        try:
+            return str(idna.decode(self.domain))
+        except idna.IDNAError:
+            return self.domain
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    status: str
+    platform: PlatformRef | None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == ReportStatus.CONFIRMED
+
+
 @dataclass
 class Result:
     input: str
     kind: str
     canonical: str
     verdict: str = UNKNOWN
-    platform: Platform | None = None
-    channel: ContactChannel | None = None
-    replacement: ContactChannel | None = None
+    platform: PlatformRef | None = None
+    channel: ChannelRef | None = None
+    replacement: ChannelRef | None = None
     similar_to: dict[str, Any] | None = None
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -213,7 +268,25 @@ def check(raw: str, *, now: datetime | None = None) -> Outcome:
     return Outcome(query=text, results=results)
 
 
-def _channels(items: list[_Item]) -> dict[str, list[ContactChannel]]:
+_CHANNEL_COLUMNS = (
+    "id",
+    "kind",
+    "value",
+    "canonical_value",
+    "state",
+    "inbound_only",
+    "platform__slug",
+    "platform__name",
+    "platform__status",
+    "replacement_id",
+    "replacement__kind",
+    "replacement__value",
+    "replacement__canonical_value",
+    "replacement__state",
+)
+
+
+def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
     keys: set[str] = set()
     for item in items:
         keys.update(item.exact)
@@ -222,19 +295,25 @@ def _channels(items: list[_Item]) -> dict[str, list[ContactChannel]]:
             keys.update(item.phone.behind_prefix)
     if not keys:
         return {}
-    found: dict[str, list[ContactChannel]] = {}
-    queryset = (
+    rows = (
         ContactChannel.objects.filter(canonical_value__in=keys)
         .exclude(state__in=(ChannelState.DRAFT, ChannelState.PENDING))
-        .select_related("platform", "replacement")
-        .order_by("id")
+        .order_by()
+        .values_list(*_CHANNEL_COLUMNS)
     )
-    for channel in queryset:
-        found.setdefault(channel.canonical_value, []).append(channel)
+    found: dict[str, list[ChannelRef]] = {}
+    for row in sorted(rows):
+        (pk, kind, value, canonical, state, inbound, slug, name, status) = row[:9]
+        platform = PlatformRef(slug, name, status)
+        replacement = None
+        if row[9] is not None:
+            replacement = ChannelRef(row[9], row[10], row[11], row[12], row[13], False, platform)
+        channel = ChannelRef(pk, kind, value, canonical, state, inbound, platform, replacement)
+        found.setdefault(canonical, []).append(channel)
     return found
 
 
-def _domains(items: list[_Item]) -> list[OfficialDomain]:
+def _domains(items: list[_Item]) -> list[DomainRef]:
     hosts = [item.host for item in items if item.host is not None]
     if not hosts:
         return []
@@ -244,20 +323,54 @@ def _domains(items: list[_Item]) -> list[OfficialDomain]:
         registrables.add(host.registrable)
         brands.add(brand_label(host.registrable))
         brands.update(_brand_keys(host))
-    return list(
+    rows = (
         OfficialDomain.objects.filter(Q(registrable_domain__in=registrables) | Q(brand__in=brands))
-        .select_related("platform")
-        .order_by("id")
+        .order_by()
+        .values_list(
+            "id",
+            "domain",
+            "registrable_domain",
+            "include_subdomains",
+            "brand",
+            "platform__slug",
+            "platform__name",
+            "platform__status",
+        )
     )
+    return [
+        DomainRef(domain, registrable, subdomains, brand, PlatformRef(slug, name, status))
+        for _pk, domain, registrable, subdomains, brand, slug, name, status in sorted(rows)
+    ]
 
 
 @dataclass
 class _ReportState:
-    value: ReportedValue
+    value: ReportRef
     reporters: int
 
     def counts(self) -> bool:
         return self.value.is_confirmed or self.reporters >= settings.SCAM_REPORT_THRESHOLD
+
+
+_REPORT_COLUMNS = ("id", "canonical_value", "status", "merged_into_id", "platform__slug", "platform__name")
+
+
+def _report_rows(condition: Q, since: datetime) -> list[dict[str, Any]]:
+    recent = Count("reports__reporter_hash", filter=Q(reports__created_at__gte=since), distinct=True)
+    return list(
+        ReportedValue.objects.filter(condition)
+        .exclude(status=ReportStatus.DISMISSED)
+        .order_by()
+        .values(*_REPORT_COLUMNS, "platform__status")
+        .annotate(recent=recent)
+    )
+
+
+def _report_state(row: dict[str, Any], extra: int = 0) -> _ReportState:
+    platform = None
+    if row["platform__slug"] is not None:
+        platform = PlatformRef(row["platform__slug"], row["platform__name"], row["platform__status"])
+    return _ReportState(ReportRef(row["status"], platform), row["recent"] + extra)
 
 
 def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
@@ -265,45 +378,32 @@ def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
     if not keys:
         return {}
     since = now - settings.SCAM_REPORT_WINDOW
-    recent = Count("reports__reporter_hash", filter=Q(reports__created_at__gte=since), distinct=True)
-    rows = list(
-        ReportedValue.objects.filter(canonical_value__in=keys)
-        .exclude(status=ReportStatus.DISMISSED)
-        .select_related("platform", "merged_into")
-        .annotate(recent_reporters=recent)
-    )
-    targets = {row.merged_into_id for row in rows if row.merged_into_id}
-    target_state: dict[int, _ReportState] = {}
-    if targets:  # a value merged into another reads the other's state (one more query, only then)
-        for target in (
-            ReportedValue.objects.filter(pk__in=targets)
-            .select_related("platform")
-            .annotate(recent_reporters=recent)
-        ):
-            target_state[target.pk] = _ReportState(target, target.recent_reporters)
+    rows = _report_rows(Q(canonical_value__in=keys), since)
+    targets = {row["merged_into_id"] for row in rows if row["merged_into_id"]}
+    # A value merged into another reads the other's state: one more query, only then.
+    merged_into = {row["id"]: row for row in _report_rows(Q(pk__in=targets), since)} if targets else {}
     out: dict[str, _ReportState] = {}
     for row in rows:
-        state = _ReportState(row, row.recent_reporters)
-        if row.merged_into_id:
-            merged = target_state.get(row.merged_into_id)
-            if merged is None or merged.value.status == ReportStatus.DISMISSED:
-                continue
-            state = _ReportState(merged.value, merged.reporters + state.reporters)
-        out[row.canonical_value] = state
+        if row["merged_into_id"]:
+            target = merged_into.get(row["merged_into_id"])
+            if target is not None:
+                out[row["canonical_value"]] = _report_state(target, row["recent"])
+            continue
+        out[row["canonical_value"]] = _report_state(row)
     return out
 
 
 # --- Verdicts ---------------------------------------------------------------------------------------------
-def _best(channels: Iterable[ContactChannel]) -> ContactChannel | None:
+def _best(channels: Iterable[ChannelRef]) -> ChannelRef | None:
     ordered = sorted(channels, key=lambda c: (c.state not in PUBLISHED_STATES, c.state != "retired", c.pk))
     return ordered[0] if ordered else None
 
 
-def _published(channels: Iterable[ContactChannel]) -> ContactChannel | None:
+def _published(channels: Iterable[ChannelRef]) -> ChannelRef | None:
     return next((c for c in channels if c.state in PUBLISHED_STATES and c.platform.is_active), None)
 
 
-def _similar(channel: ContactChannel) -> dict[str, Any]:
+def _similar(channel: ChannelRef) -> dict[str, Any]:
     return {
         "value": channel.value,
         "canonical": channel.canonical_value,
@@ -312,7 +412,7 @@ def _similar(channel: ContactChannel) -> dict[str, Any]:
     }
 
 
-def _similar_domain(domain: OfficialDomain) -> dict[str, Any]:
+def _similar_domain(domain: DomainRef) -> dict[str, Any]:
     return {
         "value": domain.display_domain,
         "canonical": domain.domain,
@@ -323,8 +423,8 @@ def _similar_domain(domain: OfficialDomain) -> dict[str, Any]:
 
 def _verdict(
     item: _Item,
-    channels: dict[str, list[ContactChannel]],
-    domains: list[OfficialDomain],
+    channels: dict[str, list[ChannelRef]],
+    domains: list[DomainRef],
     reports: dict[str, _ReportState],
 ) -> Result:
     found = item.found
@@ -396,7 +496,7 @@ def _DONT_CALL() -> str:
     return _("Do not call, click or reply; use the platform's official channels listed in the directory.")
 
 
-def _decided_by_channel(result: Result, channel: ContactChannel) -> bool:
+def _decided_by_channel(result: Result, channel: ChannelRef) -> bool:
     platform = channel.platform
     result.channel, result.platform = channel, platform
     kind = channel.get_kind_display()
@@ -436,7 +536,7 @@ def _decided_by_channel(result: Result, channel: ContactChannel) -> bool:
     return False
 
 
-def _official_host(result: Result, host: _Host, domains: list[OfficialDomain]) -> bool:
+def _official_host(result: Result, host: _Host, domains: list[DomainRef]) -> bool:
     for domain in domains:
         if host_matches(host.host, domain.domain, include_subdomains=domain.include_subdomains):
             if not domain.platform.is_active:
@@ -461,7 +561,7 @@ def _official_host(result: Result, host: _Host, domains: list[OfficialDomain]) -
 
 
 def _lookalike(
-    item: _Item, channels: dict[str, list[ContactChannel]], domains: list[OfficialDomain]
+    item: _Item, channels: dict[str, list[ChannelRef]], domains: list[DomainRef]
 ) -> tuple[dict[str, Any], str] | None:
     if item.phone is not None:
         return _phone_lookalike(item.phone, channels)
@@ -471,7 +571,7 @@ def _lookalike(
 
 
 def _phone_lookalike(
-    phone: PhoneCheck, channels: dict[str, list[ContactChannel]]
+    phone: PhoneCheck, channels: dict[str, list[ChannelRef]]
 ) -> tuple[dict[str, Any], str] | None:
     for key, prefix in phone.behind_prefix.items():
         channel = _published(channels.get(key, []))
@@ -496,7 +596,7 @@ def _phone_lookalike(
     return None
 
 
-def _host_lookalike(host: _Host, domains: list[OfficialDomain]) -> tuple[dict[str, Any], str] | None:
+def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
     if not domains:
         return None
     active = [d for d in domains if d.platform.is_active] or domains
@@ -537,7 +637,7 @@ def _host_lookalike(host: _Host, domains: list[OfficialDomain]) -> tuple[dict[st
     return None
 
 
-def official_label(domain: OfficialDomain) -> str:
+def official_label(domain: DomainRef) -> str:
     return domain.registrable_domain.split(".")[0]
 
 
