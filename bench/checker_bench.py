@@ -139,9 +139,13 @@ def main() -> int:
             f"如未处理将影响您的信用，请勿泄露验证码 123456。官方邮箱 kefu@bench{n}.cn，QQ：{10000 + n}，"
             f"微信号：bench_kefu{n}。境外专线 +852 {numbers[(i + 1) % 400]}，短信通知号码 1069{n:08d}，"
             f"紧急热线 95{n:06d}。退订回T。如有疑问请回复本短信或拨打 {reported[i % len(reported)][3:]}。"
+            "为保障您的资金安全，工作人员将通过远程协助为您办理退款，请提前下载向日葵或ToDesk并告知识别码，"
+            "同时准备好银行卡和身份证。本次退款通道名额有限，逾期将自动关闭，所产生的损失由您本人承担。"
+            "客服工作时间为每日早上八点至晚上十点，节假日照常服务，感谢您的理解与配合，祝您生活愉快！"
         )
         return text
 
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     sample = message(0)
     print(f"message length: {len(sample)} characters, items found: {len(get(sample).json()['results'])}")
     measure("single number, official", lambda i: get(numbers[i % 400]))

@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,19 +35,11 @@ from contacts.canonical import (
     host_matches,
     registrable_domain,
 )
+from contacts.checker import lookups
 from contacts.checker.confusables import has_confusable, skeleton
 from contacts.checker.extract import Found, extract, normalise
 from contacts.checker.numbers import PhoneCheck, check_phone
-from contacts.models import (
-    PUBLISHED_STATES,
-    ChannelKind,
-    ChannelState,
-    ContactChannel,
-    OfficialDomain,
-    PlatformStatus,
-    ReportedValue,
-    ReportStatus,
-)
+from contacts.models import PUBLISHED_STATES, ChannelKind, ChannelState, PlatformStatus, ReportStatus
 
 MAX_ITEMS = 30
 OFFICIAL, RETIRED, SUSPENDED, LOOKALIKE, REPORTED, UNKNOWN = (
@@ -268,24 +259,6 @@ def check(raw: str, *, now: datetime | None = None) -> Outcome:
     return Outcome(query=text, results=results)
 
 
-_CHANNEL_COLUMNS = (
-    "id",
-    "kind",
-    "value",
-    "canonical_value",
-    "state",
-    "inbound_only",
-    "platform__slug",
-    "platform__name",
-    "platform__status",
-    "replacement_id",
-    "replacement__kind",
-    "replacement__value",
-    "replacement__canonical_value",
-    "replacement__state",
-)
-
-
 def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
     keys: set[str] = set()
     for item in items:
@@ -295,20 +268,14 @@ def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
             keys.update(item.phone.behind_prefix)
     if not keys:
         return {}
-    rows = (
-        ContactChannel.objects.filter(canonical_value__in=keys)
-        .exclude(state__in=(ChannelState.DRAFT, ChannelState.PENDING))
-        .order_by()
-        .values_list(*_CHANNEL_COLUMNS)
-    )
     found: dict[str, list[ChannelRef]] = {}
-    for row in sorted(rows):
+    for row in lookups.channel_rows(keys):
         (pk, kind, value, canonical, state, inbound, slug, name, status) = row[:9]
         platform = PlatformRef(slug, name, status)
         replacement = None
         if row[9] is not None:
             replacement = ChannelRef(row[9], row[10], row[11], row[12], row[13], False, platform)
-        channel = ChannelRef(pk, kind, value, canonical, state, inbound, platform, replacement)
+        channel = ChannelRef(pk, kind, value, canonical, state, bool(inbound), platform, replacement)
         found.setdefault(canonical, []).append(channel)
     return found
 
@@ -323,23 +290,11 @@ def _domains(items: list[_Item]) -> list[DomainRef]:
         registrables.add(host.registrable)
         brands.add(brand_label(host.registrable))
         brands.update(_brand_keys(host))
-    rows = (
-        OfficialDomain.objects.filter(Q(registrable_domain__in=registrables) | Q(brand__in=brands))
-        .order_by()
-        .values_list(
-            "id",
-            "domain",
-            "registrable_domain",
-            "include_subdomains",
-            "brand",
-            "platform__slug",
-            "platform__name",
-            "platform__status",
-        )
-    )
     return [
-        DomainRef(domain, registrable, subdomains, brand, PlatformRef(slug, name, status))
-        for _pk, domain, registrable, subdomains, brand, slug, name, status in sorted(rows)
+        DomainRef(domain, registrable, bool(subdomains), brand, PlatformRef(slug, name, status))
+        for _pk, domain, registrable, subdomains, brand, slug, name, status in lookups.domain_rows(
+            registrables, brands
+        )
     ]
 
 
@@ -352,25 +307,10 @@ class _ReportState:
         return self.value.is_confirmed or self.reporters >= settings.SCAM_REPORT_THRESHOLD
 
 
-_REPORT_COLUMNS = ("id", "canonical_value", "status", "merged_into_id", "platform__slug", "platform__name")
-
-
-def _report_rows(condition: Q, since: datetime) -> list[dict[str, Any]]:
-    recent = Count("reports__reporter_hash", filter=Q(reports__created_at__gte=since), distinct=True)
-    return list(
-        ReportedValue.objects.filter(condition)
-        .exclude(status=ReportStatus.DISMISSED)
-        .order_by()
-        .values(*_REPORT_COLUMNS, "platform__status")
-        .annotate(recent=recent)
-    )
-
-
-def _report_state(row: dict[str, Any], extra: int = 0) -> _ReportState:
-    platform = None
-    if row["platform__slug"] is not None:
-        platform = PlatformRef(row["platform__slug"], row["platform__name"], row["platform__status"])
-    return _ReportState(ReportRef(row["status"], platform), row["recent"] + extra)
+def _report_state(row: tuple[Any, ...], extra: int = 0) -> _ReportState:
+    _pk, _canonical, status, _merged, slug, name, platform_status, recent = row
+    platform = PlatformRef(slug, name, platform_status) if slug is not None else None
+    return _ReportState(ReportRef(status, platform), recent + extra)
 
 
 def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
@@ -378,18 +318,18 @@ def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
     if not keys:
         return {}
     since = now - settings.SCAM_REPORT_WINDOW
-    rows = _report_rows(Q(canonical_value__in=keys), since)
-    targets = {row["merged_into_id"] for row in rows if row["merged_into_id"]}
+    rows = lookups.report_rows(keys=keys, since=since)
+    targets = {row[3] for row in rows if row[3]}
     # A value merged into another reads the other's state: one more query, only then.
-    merged_into = {row["id"]: row for row in _report_rows(Q(pk__in=targets), since)} if targets else {}
+    merged_into = {row[0]: row for row in lookups.report_rows(ids=targets, since=since)} if targets else {}
     out: dict[str, _ReportState] = {}
     for row in rows:
-        if row["merged_into_id"]:
-            target = merged_into.get(row["merged_into_id"])
+        if row[3]:
+            target = merged_into.get(row[3])
             if target is not None:
-                out[row["canonical_value"]] = _report_state(target, row["recent"])
+                out[row[1]] = _report_state(target, row[7])
             continue
-        out[row["canonical_value"]] = _report_state(row)
+        out[row[1]] = _report_state(row)
     return out
 
 
