@@ -13,6 +13,7 @@ from contacts.models import (
     PUBLIC_STATES,
     PUBLISHED_STATES,
     ChannelHistory,
+    ChannelKind,
     ChannelProposal,
     ChannelState,
     ContactChannel,
@@ -178,6 +179,17 @@ def channels_overdue(*, limit: int = 200) -> list[ContactChannel]:
         .select_related("platform")
         .order_by("review_due_at", "id")[:limit]
     )
+
+
+def official_callback_number(*, platform_id: int) -> str:
+    """The number support calls customers from: the platform's published claims hotline, else its
+    customer-service hotline. Shown on the claim page so a call from any other number can be refused."""
+    preference = [ChannelKind.CLAIMS_HOTLINE, ChannelKind.CUSTOMER_SERVICE_HOTLINE]
+    rows = ContactChannel.objects.filter(
+        platform_id=platform_id, kind__in=preference, state__in=PUBLISHED_STATES
+    ).values_list("kind", "value")
+    by_kind = dict(rows)
+    return next((by_kind[k] for k in preference if k in by_kind), "")
 
 
 # --- Scam reports -------------------------------------------------------------------------------------

@@ -74,6 +74,42 @@ def notify(
     )
 
 
+@dataclass(frozen=True)
+class NotifyItem:
+    user_ids: list[int]
+    event: str
+    context: dict[str, Any]
+    url: str = ""
+    dedupe_key: str | None = None
+
+
+def notify_many(items: list[NotifyItem], *, chunk: int = 500) -> int:
+    """``notify`` for many at once (a sweep's alerts), in the caller's transaction.
+
+    One outbox row carries up to ``chunk`` notifications: inserting a row per alert was most of a sweep's
+    cost. Each notification still lands once per person (its dedupe key), and the caller's own unique
+    record (e.g. an SLA crossing) guarantees it is written only once.
+    """
+    wanted = [item for item in items if item.user_ids]
+    for start in range(0, len(wanted), chunk):
+        outbox_write(
+            event="notification.send_many",
+            payload={
+                "items": [
+                    {
+                        "user_ids": sorted(set(item.user_ids)),
+                        "event": item.event,
+                        "context": item.context,
+                        "url": item.url,
+                        "key": item.dedupe_key,
+                    }
+                    for item in wanted[start : start + chunk]
+                ]
+            },
+        )
+    return len(wanted)
+
+
 def render_string(source: str, context: Mapping[str, Any], *, html: bool = False) -> str:
     try:
         return _engine.from_string(source).render(Context(dict(context), autoescape=html)).strip()
@@ -115,6 +151,12 @@ def render(
 
 def _templates_for(event: str) -> dict[tuple[str, str], NotificationTemplate]:
     return {(t.channel, t.language): t for t in NotificationTemplate.objects.filter(event=event)}
+
+
+@outbox_handler("notification.send_many")
+def _fan_out_many(message_id: int, payload: dict[str, Any]) -> None:
+    for index, item in enumerate(payload.get("items") or ()):
+        _fan_out(message_id, {**item, "key": item.get("key") or f"outbox:{message_id}:{index}"})
 
 
 @outbox_handler("notification.send")

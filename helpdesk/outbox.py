@@ -12,6 +12,7 @@ Handlers must be idempotent: a worker may die after the handler ran and before t
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -74,9 +75,21 @@ def outbox_write(
     return message
 
 
+_last_kick = 0.0
+
+
 def _kick_relay() -> None:
+    """Start a relay run now rather than at the next beat tick, at most once per interval per process:
+    one run drains everything due, so under load (many commits a second) most kicks would be redundant
+    broker round trips inside web requests. A message written just after a skipped kick waits at most
+    for the periodic run."""
+    global _last_kick
     if not settings.OUTBOX_KICK_ON_COMMIT:
         return
+    now = time.monotonic()
+    if now - _last_kick < settings.OUTBOX_KICK_MIN_INTERVAL.total_seconds():
+        return
+    _last_kick = now
     from helpdesk.tasks import outbox_relay
 
     try:

@@ -296,10 +296,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # An unacknowledged task (its worker died) is handed out again after this long. Longer than any task
     # runs and any countdown we use: long delays (webhook retries, SLA due times) live in the database.
+    _visibility = int(env.duration("CELERY_VISIBILITY_TIMEOUT", timedelta(hours=1)).total_seconds())
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(
-            env.duration("CELERY_VISIBILITY_TIMEOUT", timedelta(hours=1)).total_seconds()
-        )
+        "visibility_timeout": _visibility,
+        # kombu scans for such tasks every interval x throttle seconds (100 s by default) under a mutex that
+        # a killed worker may leave held until it expires; keep both in step with a short timeout.
+        "unacked_restore_interval": min(10, max(1, _visibility // 3)),
+        "unacked_restore_throttle": 10 if _visibility >= 600 else 1,
+        "unacked_mutex_expire": min(300, max(5, _visibility)),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -313,6 +317,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # give up on a message after N attempts.
 OUTBOX_KICK_ON_COMMIT = env.boolean("OUTBOX_KICK_ON_COMMIT", not TESTING)
 OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+OUTBOX_KICK_MIN_INTERVAL = env.duration("OUTBOX_KICK_MIN_INTERVAL", timedelta(seconds=1))
 # Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
 IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 # Webhooks to platforms (helpdesk/webhooks.py).
@@ -325,6 +330,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
+    "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
+    "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
 }
 
@@ -422,3 +429,7 @@ CLAIM_HIGH_VALUE_AMOUNT = Decimal(env.integer("CLAIM_HIGH_VALUE_AMOUNT", 500, mi
 CLAIM_ESCALATION_AFTER = env.duration("CLAIM_ESCALATION_AFTER", timedelta(days=7))
 # Seconds each process keeps platforms, problem types and claim rules for the filing path (0: off).
 CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING else 60, minimum=0)
+# SLA and call-backs (tickets/sla.py, tickets/callbacks.py).
+CALLBACK_DEFAULT_WITHIN = env.duration("CALLBACK_DEFAULT_WITHIN", timedelta(minutes=30))
+CALLBACK_MAX_ATTEMPTS = env.integer("CALLBACK_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+CALLBACK_RETRY_AFTER = env.duration("CALLBACK_RETRY_AFTER", timedelta(minutes=30))

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from helpdesk import views
 from helpdesk.forms import EmailAuthenticationForm
+from tickets import sla_views
 
 handler400 = "helpdesk.views.error_400"
 handler403 = "helpdesk.views.error_403"
@@ -50,6 +51,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("claims/", include("tickets.urls")),
+    path("agent/callbacks/", sla_views.callback_list, name="callbacks"),
+    path("agent/callbacks/<int:callback_id>/attempt/", sla_views.callback_attempt, name="callback_attempt"),
+    path("agent/reports/sla/", sla_views.sla_report_view, name="sla_report"),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/v1/", include("contacts.api.urls")),
     path("api/v1/", include("tickets.api.urls")),

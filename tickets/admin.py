@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
-from tickets.models import Claim, ClaimEvent, Evidence, PlatformClaimPolicy
+from helpdesk.audit import audit_record
+from tickets.models import Callback, Claim, ClaimEvent, Evidence, PlatformClaimPolicy, SlaPolicy
+from tickets.sla import forget_policies
 
 
 @admin.register(PlatformClaimPolicy)
@@ -43,6 +46,48 @@ class ClaimAdmin(admin.ModelAdmin):
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "claim", "content_type", "size", "created_at"]
     list_select_related = ["claim"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Policies are data supervisors edit; every change is audited and reaches the filing path within
+    CLAIM_REFERENCE_DATA_TTL seconds (policies are cached per process)."""
+
+    list_display = ["name", "position", "active", "first_response", "resolution", "callback", "calendar"]
+    list_editable = ["position", "active"]
+    filter_horizontal = ["platforms", "problem_types"]
+
+    def save_model(self, request: HttpRequest, obj: SlaPolicy, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action="sla.policy_saved",
+                obj=obj,
+                after={name: form.cleaned_data.get(name) for name in form.changed_data},
+            )
+        forget_policies()
+
+    def delete_model(self, request: HttpRequest, obj: SlaPolicy) -> None:
+        with transaction.atomic():
+            audit_record(actor=request.user, action="sla.policy_deleted", obj=obj)  # type: ignore[arg-type]
+            super().delete_model(request, obj)
+        forget_policies()
+
+
+@admin.register(Callback)
+class CallbackAdmin(admin.ModelAdmin):
+    """Read-only: call-backs change through tickets.callbacks (audited)."""
+
+    list_display = ["claim", "status", "due_at", "owner", "attempts", "reason"]
+    list_filter = ["status", "reason"]
+    readonly_fields = [f.name for f in Callback._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -215,3 +215,22 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CallbackRequestForm(forms.Form):
+    phone = forms.CharField(label=_("Phone number to call"), max_length=32)
+    window_start = forms.DateTimeField(
+        label=_("Preferred from (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    window_end = forms.DateTimeField(
+        label=_("Preferred until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_phone(self) -> str:
+        return normalize_personal_phone(self.cleaned_data["phone"])

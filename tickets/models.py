@@ -148,6 +148,17 @@ class Claim(models.Model):
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # SLA (tickets/sla.py): the policy that set the due times, the 75 % warning moments, the next-response
+    # clock (runs while the customer waits for an answer), the pause, and when the sweep must look next.
+    sla_policy = models.ForeignKey(
+        "SlaPolicy", verbose_name=_("SLA policy"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    first_response_warn_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    next_response_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_next_check_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(_("filed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -178,6 +189,14 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="claim_customer_idx"),
             models.Index(fields=["status", "priority", "-urgency_score"], name="claim_status_idx"),
+            # The SLA sweep's only entry point: claims with a threshold to look at (open, not paused).
+            models.Index(
+                fields=["sla_next_check_at"],
+                name="claim_sla_check_idx",
+                condition=Q(sla_next_check_at__isnull=False),
+            ),
+            models.Index(fields=["first_response_due_at"], name="claim_first_due_idx"),
+            models.Index(fields=["resolution_due_at"], name="claim_resolution_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -273,3 +292,159 @@ class Evidence(models.Model):
     def is_ready(self) -> bool:
         """False while an uploaded image waits in quarantine to be rebuilt (helpdesk.uploads)."""
         return not self.storage_name.startswith("quarantine/")
+
+
+# --- SLA -----------------------------------------------------------------------------------------------
+class SlaTarget(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    NEXT_RESPONSE = "next_response", _("next response")
+    RESOLUTION = "resolution", _("resolution")
+    CALLBACK = "callback", _("call-back")
+
+
+class SlaLevel(models.TextChoices):
+    WARNING = "warning", _("at risk (75%)")
+    BREACH = "breach", _("breached")
+
+
+class SlaCalendar(models.TextChoices):
+    ALWAYS = "always", _("7×24")
+    OFFICE = "office", _("Working hours, mainland working days")
+
+
+class SlaPolicy(models.Model):
+    """Which promises apply to which claims. Data: supervisors edit it. The first active match by
+    ``position`` wins; empty conditions match everything."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    platforms = models.ManyToManyField(Platform, verbose_name=_("platforms"), blank=True)
+    problem_types = models.ManyToManyField(ProblemType, verbose_name=_("problem types"), blank=True)
+    priorities = models.JSONField(_("priorities"), default=list, blank=True, help_text=_("e.g. [1, 2]"))
+    min_amount = models.DecimalField(_("from amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_amount = models.DecimalField(
+        _("below amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    high_value = models.BooleanField(_("high value"), null=True, blank=True, help_text=_("Empty: either."))
+    first_response = models.DurationField(_("first response within"), null=True, blank=True)
+    next_response = models.DurationField(_("next response within"), null=True, blank=True)
+    resolution = models.DurationField(_("resolution within"), null=True, blank=True)
+    callback = models.DurationField(_("call-back within"), null=True, blank=True)
+    calendar = models.CharField(_("calendar"), max_length=10, choices=SlaCalendar.choices, default="always")
+    day_start = models.TimeField(_("working day starts"), default="09:00")
+    day_end = models.TimeField(_("working day ends"), default="18:00")
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day_end__gt=models.F("day_start")), name="sla_day_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaCrossing(models.Model):
+    """A claim reached 75 % of a target or passed it. Recorded once per claim, target, level and due time
+    (a next-response clock restarts with each customer message, so it can cross again later)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sla_crossings")
+    target = models.CharField(max_length=20, choices=SlaTarget.choices)
+    level = models.CharField(max_length=10, choices=SlaLevel.choices)
+    due_at = models.DateTimeField()
+    crossed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("SLA crossing")
+        verbose_name_plural = _("SLA crossings")
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "target", "level", "due_at"], name="sla_crossing_once"),
+        ]
+        indexes = [models.Index(fields=["target", "level", "crossed_at"], name="sla_crossing_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.target} {self.level}"
+
+
+# --- Call-backs ------------------------------------------------------------------------------------------
+class CallbackStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for our call")
+    DONE = "done", _("Done")
+    UNREACHED = "unreached", _("We could not reach you")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    CALL_LATER = "call_later", _("Asked to call back later")
+
+
+class Callback(models.Model):
+    """A promise to phone the customer, with its own due time, owner and attempts.
+
+    ``code`` is said by the agent on the call and shown on the customer's claim page: a call without it,
+    or from another number than the platform's official one, is not us."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="callbacks")
+    phone = models.CharField(_("phone number"), max_length=32)
+    window_start = models.DateTimeField(_("preferred from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("preferred until"), null=True, blank=True)
+    reason = models.CharField(_("why"), max_length=20)  # customer, high_value, breach, agent
+    due_at = models.DateTimeField(_("call by"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callbacks",
+    )
+    code = models.CharField(_("verification code"), max_length=4)
+    status = models.CharField(_("status"), max_length=10, choices=CallbackStatus.choices, default="pending")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    result = models.TextField(_("result"), blank=True)
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call-back")
+        verbose_name_plural = _("call-backs")
+        ordering = ["due_at", "id"]
+        constraints = [
+            # One pending call-back per claim: asking twice changes nothing.
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(status="pending"), name="callback_one_pending"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="callback_pending_due_idx", condition=Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class CallbackAttempt(models.Model):
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="attempt_log")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CallbackOutcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.callback_id} {self.outcome}"

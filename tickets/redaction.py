@@ -126,7 +126,9 @@ def redact(text: str) -> Redacted:
         explicit = sep.strip() != ""
         if not explicit and not any(ch.isdigit() for ch in value):
             return match.group(0)  # "password reset", "PIN code": a word, not a value
-        kinds.add(SECRET)
+        digits = "".join(ch for ch in value if ch.isdigit())
+        # A card number right after "password" is still a card number: say so to the customer.
+        kinds.add(BANK_CARD if len(digits) == len(value) and _is_card(digits) else SECRET)
         return f"{match.group('key')}{sep}******"
 
     masked = _SECRET.sub(secret, text)

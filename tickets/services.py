@@ -23,6 +23,7 @@ from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.uploads import Sanitized, schedule_sanitize
+from tickets.callbacks import callback_for_new_claim
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -35,6 +36,7 @@ from tickets.models import (
 )
 from tickets.redaction import redact, redact_fields
 from tickets.selectors import cached_policy_for
+from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload
@@ -267,6 +269,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         created_at=now,
         updated_at=now,
     )
+    sla_start(claim, now)  # due times from the cached SLA policies: no query
     stored = _store_files(files)
     try:
         with transaction.atomic():
@@ -307,6 +310,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 },
             )
             outbox_write(event="claim.filed", payload={"claim_id": claim.pk})
+            callback_for_new_claim(claim, now)  # high-value claims: a proactive call-back
     except BaseException:
         _discard_files(stored)
         raise
@@ -329,7 +333,7 @@ def _change_status(
     before = claim.status
     claim.status = status
     claim.updated_at = timezone.now()
-    fields = ["status", "updated_at"]
+    fields = ["status", "updated_at", *sla_on_status_change(claim, before, status, claim.updated_at)]
     for name, value in extra.items():
         setattr(claim, name, value)
         fields.append(name)
@@ -343,7 +347,15 @@ def _change_status(
         data={"from": before, "to": status},
     )
     audit_record(actor=actor, action=action, obj=claim, before={"status": before}, after={"status": status})
-    outbox_write(event="claim.status_changed", payload={"claim_id": claim.pk, "from": before, "to": status})
+    outbox_write(
+        event="claim.status_changed",
+        payload={
+            "claim_id": claim.pk,
+            "from": before,
+            "to": status,
+            "by": "staff" if actor.is_staff_role else "customer",
+        },
+    )
 
 
 @transaction.atomic
@@ -364,12 +376,14 @@ def claim_reply(*, claim: Claim, author: User, body: str) -> ClaimEvent:
         data={"redacted": sorted(result.kinds)} if result.kinds else {},
     )
     fields = ["updated_at"]
-    claim.updated_at = timezone.now()
+    claim.updated_at = now = timezone.now()
     if claim.status == ClaimStatus.WAITING_ON_CUSTOMER:
-        # The customer answered: the claim goes back to the agent (and the SLA clock resumes).
+        # The customer answered: the claim goes back to the agent and the SLA clock resumes.
         claim.status = ClaimStatus.OPEN
         fields.append("status")
-    claim.save(update_fields=fields)
+        fields += sla_on_status_change(claim, ClaimStatus.WAITING_ON_CUSTOMER, ClaimStatus.OPEN, now)
+    fields += sla_on_customer_reply(claim, now)
+    claim.save(update_fields=sorted(set(fields)))
     audit_record(actor=author, action="claim.customer_replied", obj=claim, after={"event": event.pk})
     outbox_write(event="claim.customer_replied", payload={"claim_id": claim.pk, "event_id": event.pk})
     event.redacted_kinds = result.kinds  # type: ignore[attr-defined]

@@ -9,3 +9,18 @@ from tickets import drafts
 def purge_draft_files() -> int:
     """Delete evidence files of claim drafts that were never filed (set-based over one folder)."""
     return drafts.purge_abandoned()
+
+
+@shared_task(name="tickets.sla_sweep", ignore_result=True)
+def sla_sweep() -> int:
+    """Every minute: record and alert SLA warnings (75 %) and breaches, each once (see tickets/sla.py)."""
+    from tickets.sla import sla_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name="tickets.callbacks_overdue", ignore_result=True)
+def callbacks_overdue() -> int:
+    from tickets.callbacks import callback_sweep_overdue
+
+    return callback_sweep_overdue()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:reference>/reply/", views.claim_reply, name="reply"),
     path("<str:reference>/evidence/", views.claim_add_evidence, name="add_evidence"),
     path("<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("<str:reference>/callback/", views.claim_callback, name="callback"),
     path("<str:reference>/withdraw/", views.claim_withdraw, name="withdraw"),
     path("<str:reference>/confirm/", views.claim_confirm, name="confirm"),
     path("<str:reference>/reopen/", views.claim_reopen, name="reopen"),

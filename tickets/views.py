@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from contacts.selectors import official_callback_number
 from helpdesk import services as account_services
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload, private_file_response
 from tickets import drafts, selectors, services
+from tickets.callbacks import callback_request, pending_callback
 from tickets.forms import (
     ACCESS_LOSS_TYPES,
     DEFAULT_EVIDENCE_HINT,
     EVIDENCE_HINTS,
+    CallbackRequestForm,
     ClaimForm,
     RatingForm,
     ReopenForm,
@@ -272,6 +275,7 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
     policy = selectors.policy_for(claim.platform_id, claim.problem_type_id)
     now = timezone.now()
     escalation_at = selectors.escalation_due_at(claim, policy)
+    callback = pending_callback(claim) if claim.is_open else None
     context = {
         "claim": claim,
         "events": selectors.public_timeline(claim),
@@ -285,6 +289,11 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
+        "callback": callback,
+        "callback_form": forms.get("callback_form")
+        or CallbackRequestForm(initial={"phone": claim.contact_phone or getattr(request.user, "phone", "")}),
+        # Only with a call-back pending: the number the customer should expect the call from.
+        "official_number": official_callback_number(platform_id=claim.platform_id) if callback else "",
         "evidence_errors": forms.get("evidence_errors", []),
         # A refused action (e.g. reopening after the window) is explained at the top of the actions.
         "action_errors": [
@@ -335,6 +344,26 @@ def claim_reply(request: HttpRequest, reference: str) -> HttpResponse:
         "reply_form",
         lambda claim, data: services.claim_reply(claim=claim, author=user, body=data["body"]),
         _("Your message was added."),
+    )
+
+
+@login_required
+@require_POST
+def claim_callback(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _customer(request)
+    return _action(
+        request,
+        reference,
+        CallbackRequestForm,
+        "callback_form",
+        lambda claim, data: callback_request(
+            claim=claim,
+            customer=user,
+            phone=data["phone"],
+            window_start=data.get("window_start"),
+            window_end=data.get("window_end"),
+        ),
+        _("We will call you back. The number and the code we will say are shown below."),
     )
 
 

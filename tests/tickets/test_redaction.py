@@ -152,3 +152,10 @@ def test_pathological_input_stays_fast():
 def test_two_cards_in_one_run_are_both_masked():
     result = redact("100 4111 1111 1111 1111 200 5500 0000 0000 0004")
     assert "4111 1111 1111 1111" not in result.text and "5500 0000 0000 0004" not in result.text
+
+
+def test_a_card_number_typed_after_password_is_reported_as_a_card():
+    # Found by Hypothesis: "PASSWD6200000000000" was masked but reported as a password.
+    result = redact("PASSWD6200000000000")
+    assert "6200000000000" not in result.text
+    assert BANK_CARD in result.kinds

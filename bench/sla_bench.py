@@ -1,0 +1,154 @@
+"""SLA sweep at scale (not a test; prints its figures).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimdesk_bench_sla python -m bench.sla_bench
+
+Seeds BENCH_SLA_CLAIMS claims (default 1,000,000; BENCH_SLA_OPEN of them open, default 300,000) with one
+INSERT … SELECT generate_series, the open ones with SLA thresholds spread over the next 24 hours, then:
+  1. steady state: the minute-by-minute sweep (about 200 claims cross per minute), timed over 20 runs,
+     with its query count, and the same with a tenth of the open claims to show the count does not grow;
+  2. backlog: 50,000 claims whose thresholds all passed at once (say, the workers were down), cleared by
+     one sweep call: elapsed time and crossings recorded.
+Re-running reseeds. The database should be a throwaway one.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+CLAIMS = int(os.environ.get("BENCH_SLA_CLAIMS", "1000000"))
+OPEN = int(os.environ.get("BENCH_SLA_OPEN", "300000"))
+BACKLOG = int(os.environ.get("BENCH_SLA_BACKLOG", "50000"))
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("OUTBOX_KICK_ON_COMMIT", "false")
+    import django
+
+    django.setup()
+
+
+def _seed() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from contacts.models import Platform, ProblemType
+    from helpdesk.models import Role, User
+
+    call_command("migrate", verbosity=0)
+    platform, _ = Platform.objects.get_or_create(slug="xingyun", defaults={"name": "星云卡盟"})
+    problem = ProblemType.objects.order_by("id").first()
+    assert problem is not None, "problem types come with the migrations"
+    customer, _ = User.objects.get_or_create(
+        email="bench-sla@bench.invalid", defaults={"role": Role.CUSTOMER}
+    )
+    User.objects.get_or_create(email="bench-sup@bench.invalid", defaults={"role": Role.SUPERVISOR})
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE tickets_claim, helpdesk_outboxmessage CASCADE")
+        started = time.perf_counter()
+        # Open claims are the last OPEN ids; their thresholds spread evenly over the next 24 hours.
+        cursor.execute(
+            """
+            INSERT INTO tickets_claim (
+              reference, customer_id, platform_id, problem_type_id, subject, order_number, product, amount,
+              currency, payment_channel, paid_at, transaction_id, description, desired_outcome, contact_phone,
+              preferred_contact, redacted_kinds, status, late_filed, late_reason, priority, urgency_score,
+              urgency_parts, is_high_value, created_at, updated_at, rating_comment,
+              first_response_warn_at, first_response_due_at, resolution_warn_at, resolution_due_at,
+              sla_next_check_at
+            )
+            SELECT 'BN-' || g, %(customer)s, %(platform)s, %(problem)s, 'bench', 'ORD' || g, 'card', 100,
+              'CNY', 'alipay', now(), '', 'bench', 'refund', '', 'in_app', '[]',
+              CASE WHEN g > %(closed)s THEN 'open' ELSE 'closed' END, false, '', 3, 300, '{}', false,
+              now() - interval '1 day', now(), '',
+              w.at, w.at + interval '5 minutes', w.at + interval '1 day', w.at + interval '1 day 2 hours',
+              CASE WHEN g > %(closed)s THEN w.at END
+            FROM generate_series(1, %(total)s) AS g,
+                 LATERAL (SELECT now() + (g %% 1440) * interval '1 minute' + interval '2 minutes' AS at) AS w
+            """,
+            {
+                "customer": customer.pk,
+                "platform": platform.pk,
+                "problem": problem.pk,
+                "closed": CLAIMS - OPEN,
+                "total": CLAIMS,
+            },
+        )
+        cursor.execute("ANALYZE tickets_claim")
+        print(f"seeded {CLAIMS:,} claims ({OPEN:,} open) in {time.perf_counter() - started:.1f} s")
+
+
+def _steady(label: str) -> None:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from tickets.sla import sla_sweep
+
+    timings = []
+    crossings = []
+    queries = []
+    base = timezone.now()
+    for minute in range(1, 21):
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            crossings.append(sla_sweep(now=base + timedelta(minutes=minute)))
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured.captured_queries))
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"{label}: steady-state sweep p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
+        f"{statistics.mean(crossings):.0f} crossings/run, queries per run {min(queries)}-{max(queries)}"
+    )
+
+
+def _backlog() -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from tickets.sla import sla_sweep
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE tickets_claim SET first_response_warn_at = now() - interval '10 minutes',
+                   first_response_due_at = now() - interval '1 minute',
+                   sla_next_check_at = now() - interval '10 minutes'
+            WHERE id IN (SELECT id FROM tickets_claim WHERE status = 'open' ORDER BY id DESC LIMIT %s)
+            """,
+            [BACKLOG],
+        )
+    started = time.perf_counter()
+    recorded = sla_sweep(now=timezone.now(), max_batches=1000)
+    elapsed = time.perf_counter() - started
+    print(
+        f"backlog: {BACKLOG:,} claims crossing at once → {recorded:,} crossings recorded in {elapsed:.1f} s"
+    )
+
+
+def main() -> None:
+    global CLAIMS, OPEN
+    _setup()
+    from django.conf import settings
+
+    if not settings.DATABASE_IS_POSTGRES:
+        sys.exit("The bench needs PostgreSQL: set DATABASE_URL to a throwaway database.")
+    _seed()
+    _steady(f"{OPEN:,} open of {CLAIMS:,}")
+    _backlog()
+    CLAIMS, OPEN = CLAIMS // 10, OPEN // 10
+    _seed()
+    _steady(f"{OPEN:,} open of {CLAIMS:,} (a tenth)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""Call-backs: a promise to phone the customer, with a due time, an owner, attempts and a verification code.
+
+Created when a customer asks (claim page), automatically for high-value claims when they are filed, and
+when an urgent claim's first response is breached. The customer's page shows the official number we call
+from and the code the agent will say; a call from any other number or without the code is not us.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from contacts.selectors import official_callback_number
+from helpdesk.audit import audit_record
+from helpdesk.models import Role, User
+from helpdesk.notifications import NotifyItem, notify, notify_many
+from helpdesk.outbox import outbox_write
+from tickets.models import (
+    OPEN_STATUSES,
+    Callback,
+    CallbackAttempt,
+    CallbackOutcome,
+    CallbackStatus,
+    Claim,
+    ClaimEvent,
+    EventKind,
+    Priority,
+)
+from tickets.sla import callback_due
+
+CUSTOMER, HIGH_VALUE, BREACH, AGENT = "customer", "high_value", "breach", "agent"
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10_000):04d}"
+
+
+def _local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def _due(claim: Claim, now: datetime, window_start: datetime | None) -> datetime:
+    due = callback_due(claim, now) or now + settings.CALLBACK_DEFAULT_WITHIN
+    if window_start is not None and window_start > due:
+        due = window_start  # the customer asked for later: the promise is their window
+    return due
+
+
+def _create(
+    *,
+    claim: Claim,
+    phone: str,
+    reason: str,
+    now: datetime,
+    actor: User | None,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+) -> Callback | None:
+    """Insert a pending call-back unless one is pending already (a partial unique index decides)."""
+    callback = Callback(
+        claim=claim,
+        phone=phone,
+        reason=reason,
+        window_start=window_start,
+        window_end=window_end,
+        due_at=_due(claim, now, window_start),
+        owner_id=claim.assignee_id,
+        code=new_code(),
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            callback.save(force_insert=True)
+    except IntegrityError:
+        return None
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=EventKind.CALLBACK_REQUESTED,
+        actor=actor,
+        data={"due": callback.due_at.isoformat(), "reason": reason},
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="callback.requested",
+        obj=callback,
+        after={"claim": claim.pk, "reason": reason, "due_at": callback.due_at},
+    )
+    outbox_write(event="callback.requested", payload={"claim_id": claim.pk, "callback_id": callback.pk})
+    notify(
+        user_ids=[claim.customer_id],
+        event="callback.scheduled",
+        context={
+            "reference": claim.reference,
+            "due_at": _local(callback.due_at),
+            "official_number": official_callback_number(platform_id=claim.platform_id)
+            or _("our official number"),
+            "code": callback.code,
+        },
+        url=f"/claims/{claim.reference}/",
+        dedupe_key=f"callback:{callback.pk}",
+    )
+    return callback
+
+
+def callback_request(
+    *,
+    claim: Claim,
+    customer: User,
+    phone: str,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+) -> Callback:
+    """The customer asks to be called. Asking again while one is pending returns the pending one."""
+    if claim.customer_id != customer.pk:
+        raise PermissionDenied
+    if claim.status not in OPEN_STATUSES:
+        raise ValidationError(_("This claim is closed; open it again to ask for a call-back."), code="closed")
+    if window_start and window_end and window_end <= window_start:
+        raise ValidationError(_("The end of the window must be after its start."), code="window")
+    now = timezone.now()
+    if window_start and window_start < now - timedelta(minutes=1):
+        raise ValidationError(_("The preferred time must not be in the past."), code="past")
+    with transaction.atomic():
+        created = _create(
+            claim=claim,
+            phone=phone,
+            reason=CUSTOMER,
+            now=now,
+            actor=customer,
+            window_start=window_start,
+            window_end=window_end,
+        )
+    return created or pending_callback(claim)  # type: ignore[return-value]
+
+
+def callback_for_new_claim(claim: Claim, now: datetime) -> Callback | None:
+    """High-value claims get a proactive call-back as they are filed (in claim_create's transaction)."""
+    if not claim.is_high_value or not claim.contact_phone:
+        return None
+    return _create(claim=claim, phone=claim.contact_phone, reason=HIGH_VALUE, now=now, actor=None)
+
+
+def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> int:
+    """The SLA sweep found these first responses breached: urgent ones with a phone get a call-back."""
+    urgent = Claim.objects.filter(
+        pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES
+    ).exclude(contact_phone="")
+    made = 0
+    for claim in urgent.only("id", "reference", "customer_id", "platform_id", "contact_phone", "assignee_id"):
+        made += (
+            _create(claim=claim, phone=claim.contact_phone, reason=BREACH, now=now, actor=None) is not None
+        )
+    return made
+
+
+def pending_callback(claim: Claim) -> Callback | None:
+    return Callback.objects.filter(claim=claim, status=CallbackStatus.PENDING).first()
+
+
+def callback_record_attempt(*, callback: Callback, agent: User, outcome: str, note: str = "") -> Callback:
+    """An agent called. Reached → done; N unreached attempts → the customer is told and the claim noted."""
+    if not agent.is_agent:
+        raise PermissionDenied
+    if outcome not in CallbackOutcome.values:
+        raise ValidationError(_("Choose what happened on the call."), code="outcome")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Callback.objects.select_for_update().select_related("claim").get(pk=callback.pk)
+        if locked.status != CallbackStatus.PENDING:
+            raise ValidationError(_("This call-back is already closed."), code="closed")
+        CallbackAttempt.objects.create(callback=locked, agent=agent, outcome=outcome, note=note[:300], at=now)
+        locked.attempts += 1
+        fields = ["attempts"]
+        if locked.owner_id is None:
+            locked.owner = agent
+            fields.append("owner")
+        claim = locked.claim
+        if outcome == CallbackOutcome.REACHED:
+            locked.status, locked.closed_at, locked.result = CallbackStatus.DONE, now, note[:1000]
+            fields += ["status", "closed_at", "result"]
+            ClaimEvent.objects.create(
+                claim=claim,
+                kind=EventKind.CALLBACK_DONE,
+                actor=agent,
+                actor_label=agent.public_name,
+                created_at=now,
+            )
+            outbox_write(event="callback.completed", payload={"claim_id": claim.pk, "callback_id": locked.pk})
+        elif locked.attempts >= settings.CALLBACK_MAX_ATTEMPTS:
+            locked.status, locked.closed_at = CallbackStatus.UNREACHED, now
+            fields += ["status", "closed_at"]
+            ClaimEvent.objects.create(
+                claim=claim,
+                kind=EventKind.CALLBACK_DONE,
+                actor=agent,
+                actor_label=agent.public_name,
+                data={"unreached": locked.attempts},
+                created_at=now,
+            )
+            notify(
+                user_ids=[claim.customer_id],
+                event="callback.unreached",
+                context={"reference": claim.reference},
+                url=f"/claims/{claim.reference}/",
+                dedupe_key=f"callback-unreached:{locked.pk}",
+            )
+        elif outcome == CallbackOutcome.CALL_LATER:
+            locked.due_at = max(locked.due_at, now + settings.CALLBACK_RETRY_AFTER)
+            locked.overdue_alerted_at = None
+            fields += ["due_at", "overdue_alerted_at"]
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=agent,
+            action="callback.attempt",
+            obj=locked,
+            after={"outcome": outcome, "attempts": locked.attempts, "status": locked.status},
+        )
+    return locked
+
+
+def callbacks_for_agent(*, agent: User, limit: int = 100) -> list[Callback]:
+    """The call-back list: pending ones the agent owns or nobody owns yet, soonest due first."""
+    from django.db.models import Q
+
+    return list(
+        Callback.objects.filter(status=CallbackStatus.PENDING)
+        .filter(Q(owner=agent) | Q(owner__isnull=True))
+        .select_related("claim", "claim__platform")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def callback_sweep_overdue(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Alert once for each pending call-back past its due time (set-based: one UPDATE … claims them)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Callback.objects.select_for_update(skip_locked=True)
+            .filter(status=CallbackStatus.PENDING, due_at__lte=now, overdue_alerted_at__isnull=True)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return 0
+        Callback.objects.filter(pk__in=ids).update(overdue_alerted_at=now)
+        supervisors = list(
+            User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("pk", flat=True)
+        )
+        rows = Callback.objects.filter(pk__in=ids).values(
+            "pk", "due_at", "owner_id", "claim__reference", "claim__assignee_id"
+        )
+        items = [
+            NotifyItem(
+                user_ids=sorted(
+                    {u for u in (row["owner_id"], row["claim__assignee_id"]) if u} | set(supervisors)
+                ),
+                event="callback.overdue",
+                context={"reference": row["claim__reference"], "due_at": _local(row["due_at"])},
+                url="/agent/callbacks/",
+                dedupe_key=f"callback-overdue:{row['pk']}:{row['due_at'].isoformat()}",
+            )
+            for row in rows
+        ]
+        notify_many(items)
+    return len(ids)
