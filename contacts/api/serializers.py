@@ -283,7 +283,7 @@ class CheckSimilarSerializer(serializers.Serializer):
 
 class CheckResultSerializer(serializers.Serializer):
     input = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["phone", "url", "email", "wechat", "qq"])
+    kind = serializers.CharField(help_text="phone, url, email, wechat or qq")
     canonical = serializers.CharField()
     verdict = serializers.ChoiceField(
         choices=["official", "retired", "suspended", "lookalike", "reported", "unknown"]

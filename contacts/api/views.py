@@ -291,6 +291,7 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         )
     ],
     responses={200: s.CheckResponseSerializer},
+    examples=examples.check,
 )
 class CheckView(APIView):
     """Is this number official? One result per number, link, address and id found in ``q``.
