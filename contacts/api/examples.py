@@ -114,8 +114,7 @@ proposal_input = [
 evidence = [OpenApiExample("Stored", value={"id": 12, "sha256": "9f86d081884c7d65…"}, response_only=True)]
 
 CHECK_SMS = {
-    "query": "【星云卡盟】您的账户异常，请致电 400-612-3465 或访问 http://xingyunka.cn.verify-kf.com，"
-    "官方热线 400-612-3456",
+    "query": "【星云卡盟】您的账户异常，请致电 400-612-3465，官方热线 400-612-3456",
     "results": [
         {
             "input": "400-612-3465",
