@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from contacts.canonical import canonical_qq, canonical_wechat
 from contacts.checker import Found, InputProblem, extract, normalise, report_key
 from contacts.models import AskedFor, Platform, ReportedValue, ReportStatus, ScamReport
 from contacts.services._common import require_directory_admin
-from helpdesk import uploads
+from helpdesk import context, uploads
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
 
@@ -107,13 +107,16 @@ def scam_report_submit(*, data: ReportInput, reporter: str, actor: User | None =
         reporter_hash=reporter,
         created_at=now,
     )
-    audit_record(
-        actor=actor,
-        action="scam_report.submit",
-        obj=report,
-        object_repr=group.display_value,
-        after={"group": group.pk, "found_where": report.found_where, "asked_for": report.asked_for},
-    )
+    # Audited without the address: reporters are kept only as the keyed hash, never as an IP.
+    where = context.current()
+    with context.acting_from(replace(where, ip=None)):
+        audit_record(
+            actor=actor,
+            action="scam_report.submit",
+            obj=report,
+            object_repr=group.display_value,
+            after={"group": group.pk, "found_where": report.found_where, "asked_for": report.asked_for},
+        )
     return report
 
 
