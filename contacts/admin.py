@@ -8,7 +8,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from contacts.models import ChannelHistory, ChannelProposal, ContactChannel, Platform, ProblemType
+from contacts.models import (
+    ChannelHistory,
+    ChannelProposal,
+    ContactChannel,
+    Platform,
+    ProblemType,
+    ReportedValue,
+    ScamReport,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +61,21 @@ class ChannelProposalAdmin(ReadOnlyAdmin):
 class ChannelHistoryAdmin(ReadOnlyAdmin):
     list_display = ["at", "platform", "action", "kind", "old_value", "new_value"]
     list_select_related = ["platform"]
+
+
+@admin.register(ReportedValue)
+class ReportedValueAdmin(ReadOnlyAdmin):
+    """Decisions go through the triage pages (/directory/reports/), which audit them."""
+
+    list_display = ["display_value", "canonical_value", "status", "platform", "last_reported_at"]
+    list_filter = ["status"]
+    search_fields = ["canonical_value", "display_value"]
+    list_select_related = ["platform"]
+
+
+@admin.register(ScamReport)
+class ScamReportAdmin(ReadOnlyAdmin):
+    list_display = ["value", "found_where", "target", "created_at"]
+    list_filter = ["found_where"]
+    list_select_related = ["target"]
+    exclude = ["reporter_hash"]
