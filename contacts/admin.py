@@ -3,10 +3,7 @@ contacts.services (the directory pages and the API), never around the two-person
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from contacts.models import (
     ChannelHistory,
@@ -17,17 +14,7 @@ from contacts.models import (
     ReportedValue,
     ScamReport,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from helpdesk.admin import ReadOnlyAdmin
 
 
 @admin.register(ProblemType)

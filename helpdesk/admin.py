@@ -60,22 +60,27 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
     search_fields = ["event", "subject", "body"]
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through services (audited): the admin shows, never edits."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(_ReadOnlyAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["id", "event", "created_at", "attempts", "dispatched_at", "failed_at", "last_error"]
     list_filter = ["event"]
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(_ReadOnlyAdmin):
+class WebhookEndpointAdmin(ReadOnlyAdmin):
     """Shown for support; endpoints are created and rotated through helpdesk.webhooks services."""
 
     list_display = ["url", "platform_id", "enabled", "disabled_reason", "created_at"]
@@ -83,7 +88,7 @@ class WebhookEndpointAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(_ReadOnlyAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["msg_id", "event", "endpoint", "status", "attempts", "last_status_code", "created_at"]
     list_filter = ["status", "event"]
     actions = ["replay"]

@@ -13,7 +13,8 @@ import hashlib
 import io
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -166,39 +167,9 @@ def describe_types(allowed: frozenset[str]) -> str:
     return ", ".join(labels[t] for t in (PNG, JPEG, WEBP, HEIC, PDF, TEXT) if t in allowed)
 
 
-def _check_image(raw: bytes, name: str) -> None:
-    """The cheap half of the image checks: readable header, pixel budget, intact structure."""
-    max_pixels: int = settings.UPLOAD_MAX_IMAGE_PIXELS
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as image:
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise UploadRejected(
-                        _("“%(name)s” has too many pixels (%(width)s×%(height)s).")
-                        % {"name": name, "width": width, "height": height},
-                        code="too_many_pixels",
-                    )
-                image.verify()  # PNG: every chunk's CRC; JPEG/WebP: the structure Pillow can see
-    except UploadRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(
-            _("“%(name)s” has too many pixels.") % {"name": name}, code="too_many_pixels"
-        ) from None
-    except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError, EOFError):
-        raise UploadRejected(
-            _("“%(name)s” could not be read as an image.") % {"name": name}, code="bad_image"
-        ) from None
-
-
-def _reencode_image(raw: bytes, content_type: str, name: str) -> tuple[bytes, str]:
-    unreadable = UploadRejected(
-        _("“%(name)s” could not be read as an image.") % {"name": name}, code="bad_image"
-    )
-    if content_type == HEIC and not HEIC_SUPPORTED:  # pragma: no cover
-        raise unreadable
+@contextmanager
+def _open_image(raw: bytes, name: str) -> Iterator[Image.Image]:
+    """Open an image within the pixel budget, turning every failure into a reason for the person."""
     max_pixels: int = settings.UPLOAD_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
@@ -212,28 +183,7 @@ def _reencode_image(raw: bytes, content_type: str, name: str) -> tuple[bytes, st
                         % {"name": name, "width": width, "height": height},
                         code="too_many_pixels",
                     )
-                image.load()
-                # Keep the picture upright once EXIF (which holds the orientation) is dropped.
-                upright = ImageOps.exif_transpose(image) or image
-                pil_format, out_type = _SAVE_AS[content_type]
-                if pil_format == "JPEG" and upright.mode not in ("RGB", "L"):
-                    upright = upright.convert("RGB")
-                elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    upright = upright.convert("RGBA")
-                # A fresh image carries pixels only: no EXIF, no ICC text chunks, nothing appended.
-                clean = Image.new(upright.mode, upright.size)
-                if upright.mode == "P":
-                    palette = upright.getpalette()
-                    if palette:
-                        clean.putpalette(palette)
-                clean.paste(upright)
-                out = io.BytesIO()
-                # Fast settings: PNG "optimize" costs 5x the time for a few per cent of size.
-                options: dict[str, object] = {"compress_level": 1} if pil_format == "PNG" else {}
-                if pil_format in ("JPEG", "WEBP"):
-                    options["quality"] = 90
-                clean.save(out, format=pil_format, **options)
-                return out.getvalue(), out_type
+                yield image
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -241,7 +191,45 @@ def _reencode_image(raw: bytes, content_type: str, name: str) -> tuple[bytes, st
             _("“%(name)s” has too many pixels.") % {"name": name}, code="too_many_pixels"
         ) from None
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError, EOFError):
-        raise unreadable from None
+        raise UploadRejected(
+            _("“%(name)s” could not be read as an image.") % {"name": name}, code="bad_image"
+        ) from None
+
+
+def _check_image(raw: bytes, name: str) -> None:
+    """The cheap half of the image checks: readable header, pixel budget, intact structure."""
+    with _open_image(raw, name) as image:
+        image.verify()  # PNG: every chunk's CRC; JPEG/WebP: the structure Pillow can see
+
+
+def _reencode_image(raw: bytes, content_type: str, name: str) -> tuple[bytes, str]:
+    if content_type == HEIC and not HEIC_SUPPORTED:  # pragma: no cover
+        raise UploadRejected(
+            _("“%(name)s” could not be read as an image.") % {"name": name}, code="bad_image"
+        )
+    with _open_image(raw, name) as image:
+        image.load()
+        # Keep the picture upright once EXIF (which holds the orientation) is dropped.
+        upright = ImageOps.exif_transpose(image) or image
+        pil_format, out_type = _SAVE_AS[content_type]
+        if pil_format == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            upright = upright.convert("RGBA")
+        # A fresh image carries pixels only: no EXIF, no ICC text chunks, nothing appended.
+        clean = Image.new(upright.mode, upright.size)
+        if upright.mode == "P":
+            palette = upright.getpalette()
+            if palette:
+                clean.putpalette(palette)
+        clean.paste(upright)
+        out = io.BytesIO()
+        # Fast settings: PNG "optimize" costs 5x the time for a few per cent of size.
+        options: dict[str, object] = {"compress_level": 1} if pil_format == "PNG" else {}
+        if pil_format in ("JPEG", "WEBP"):
+            options["quality"] = 90
+        clean.save(out, format=pil_format, **options)
+        return out.getvalue(), out_type
 
 
 def _normalise_text(raw: bytes) -> bytes:

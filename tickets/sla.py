@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from helpdesk.business_time import BusinessCalendar
 from helpdesk.models import Role, User
@@ -502,7 +501,7 @@ def _alert(crossings: list[Crossing]) -> None:
                 context={
                     "reference": claim.reference,
                     "target_label": TARGET_LABELS[SlaTarget(crossing.target)],
-                    "due_at": date_format(timezone.localtime(crossing.due_at), "Y-m-d H:i"),
+                    "due_at": timezone.localtime(crossing.due_at).strftime("%Y-%m-%d %H:%M"),
                 },
                 url=f"/agent/tickets/{claim.reference}/",
                 dedupe_key=f"sla:{crossing.id}",
