@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from contacts.models import ChannelHistory, ChannelProposal, ContactChannel, Platform, ProblemType
+from contacts.models import (
+    ChannelHistory,
+    ChannelProposal,
+    ContactChannel,
+    Platform,
+    ProblemType,
+    ReportedValue,
+    ScamReport,
+)
 from helpdesk.admin import ReadOnlyAdmin
 
 
@@ -40,3 +48,21 @@ class ChannelProposalAdmin(ReadOnlyAdmin):
 class ChannelHistoryAdmin(ReadOnlyAdmin):
     list_display = ["at", "platform", "action", "kind", "old_value", "new_value"]
     list_select_related = ["platform"]
+
+
+@admin.register(ReportedValue)
+class ReportedValueAdmin(ReadOnlyAdmin):
+    """Decisions go through the triage pages (/directory/reports/), which audit them."""
+
+    list_display = ["display_value", "canonical_value", "status", "platform", "last_reported_at"]
+    list_filter = ["status"]
+    search_fields = ["canonical_value", "display_value"]
+    list_select_related = ["platform"]
+
+
+@admin.register(ScamReport)
+class ScamReportAdmin(ReadOnlyAdmin):
+    list_display = ["value", "found_where", "target", "created_at"]
+    list_filter = ["found_where"]
+    list_select_related = ["target"]
+    exclude = ["reporter_hash"]

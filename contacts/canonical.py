@@ -14,6 +14,7 @@ the number checker (next issue) canonicalises what a user pasted and looks it up
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -202,3 +203,14 @@ def canonical_value(kind: str, raw: str) -> str:
     if kind == "qq":
         return canonical_qq(raw)
     raise ValidationError(_("Unknown channel kind."), code="invalid_kind")
+
+
+def brand_label(registrable: str) -> str:
+    """``xingyunka.com.cn`` → ``xingyunka``: the one label a registrant chose, as a confusables skeleton
+    (so the Cyrillic ``хingyunka`` has the same brand and the checker finds the pair by one index)."""
+    from contacts.checker.confusables import skeleton
+
+    label = registrable.split(".", 1)[0]
+    with contextlib.suppress(idna.IDNAError):
+        label = idna.decode(label) if label.startswith("xn--") else label
+    return skeleton(label)[:63]

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from contacts import hours
 from contacts.models import (
+    AskedFor,
     ChannelKind,
     ContactChannel,
     EvidenceMethod,
+    FoundWhere,
     HolidayRule,
     HoursMode,
+    Platform,
     PlatformStatus,
     ProblemType,
 )
 from contacts.recommend import ROUTINE, URGENT
 from contacts.values import LANGUAGES, ChannelDraft
+from helpdesk import uploads
 
 
 class SearchForm(forms.Form):
@@ -230,3 +237,112 @@ class PlatformForm(forms.Form):
             except ValidationError as exc:
                 raise ValidationError(exc.messages) from None
         return result
+
+
+# --- Checker and scam reports -------------------------------------------------------------------------
+class CheckForm(forms.Form):
+    q = forms.CharField(
+        label=_("Number, link or the whole message"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": _("e.g. 400-612-3456, a link, or paste the whole SMS"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+_FORM_TOKEN_SALT = "contacts.scam-report-form"
+_FORM_TOKEN_MAX_AGE = 2 * 3600
+
+
+def report_form_token() -> str:
+    """A signed time stamp: the form must come from us and be open long enough for a person to fill it."""
+    return signing.TimestampSigner(salt=_FORM_TOKEN_SALT).sign("report")
+
+
+class ScamReportForm(forms.Form):
+    value = forms.CharField(
+        label=_("The number, link or account you found"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    found_where = forms.ChoiceField(label=_("Where did you find it?"), choices=FoundWhere.choices)
+    asked_for = forms.MultipleChoiceField(
+        label=_("What did it ask for?"),
+        choices=AskedFor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    platform = forms.ModelChoiceField(
+        label=_("Which platform did it pretend to be?"),
+        queryset=Platform.objects.filter(status=PlatformStatus.ACTIVE).order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("I don't know"),
+    )
+    details = forms.CharField(
+        label=_("What happened (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Do not write passwords, codes or card numbers here."),
+    )
+    screenshot = forms.FileField(label=_("Screenshot (optional)"), required=False)
+    # A field people never see (hidden by the stylesheet) but form-filling bots do.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_screenshot(self) -> uploads.CleanUpload | None:
+        file = self.cleaned_data.get("screenshot")
+        if not file:
+            return None
+        try:
+            return uploads.clean_upload(file, allowed=uploads.IMAGE_TYPES)
+        except uploads.UploadRejected as exc:
+            raise ValidationError(exc.messages) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            signed = signing.TimestampSigner(salt=_FORM_TOKEN_SALT).unsign(
+                data.get("started", ""), max_age=_FORM_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            raise ValidationError(
+                _("The form has expired. Please fill it in again."), code="expired"
+            ) from None
+        filled_in = time.time() - signing.b62_decode(data.get("started", "").rsplit(":", 2)[1])
+        too_fast = filled_in < settings.SCAM_REPORT_MIN_FILL_SECONDS
+        if data.get("website") or signed != "report" or too_fast:
+            raise ValidationError(
+                _("Please take a moment to check the form, then send it again."), code="bot"
+            )
+        return data
+
+
+class TriageForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("confirm", _("Confirm: it is a fake")),
+            ("dismiss", _("Dismiss the reports")),
+            ("merge", _("Merge into another reported value")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    platform = forms.ModelChoiceField(
+        label=_("Platform it impersonates"),
+        queryset=Platform.objects.order_by("name"),
+        required=False,
+    )
+    merge_into = forms.CharField(
+        label=_("Merge into (number, link or account already reported)"), max_length=300, required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

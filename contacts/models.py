@@ -120,6 +120,9 @@ class OfficialDomain(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(_("domain"), max_length=253, unique=True)
     registrable_domain = models.CharField(_("registrable domain"), max_length=253, db_index=True)
+    # The label before the public suffix ("xingyunka" for kf.xingyunka.com.cn): the checker finds
+    # brand+keyword and look-alike domains by it without loading every official domain.
+    brand = models.CharField(_("brand label"), max_length=63, db_index=True, default="", editable=False)
     include_subdomains = models.BooleanField(_("subdomains count"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -467,3 +470,113 @@ class ChannelHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.action} {self.kind}"
+
+
+class FoundWhere(models.TextChoices):
+    SEARCH_AD = "search_ad", _("Search engine ad or result")
+    FORUM = "forum", _("Forum or post")
+    SMS = "sms", _("Text message (SMS)")
+    CALL = "call", _("A call I received")
+    CHAT_GROUP = "chat_group", _("Chat group (QQ / WeChat)")
+    SOCIAL = "social", _("Social media or video site")
+    WEBSITE = "website", _("Another website")
+    OTHER = "other", _("Somewhere else")
+
+
+class AskedFor(models.TextChoices):
+    PASSWORD = "password", _("My password")
+    SMS_CODE = "sms_code", _("An SMS verification code")
+    TRANSFER = "transfer", _("A transfer or “refund” payment")
+    REMOTE_APP = "remote_app", _("Installing a remote-control or screen-sharing app")
+    CARD = "card", _("Bank card number or CVV")
+    PERSONAL = "personal", _("ID card or personal details")
+    NOTHING_YET = "nothing_yet", _("Nothing yet")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed fake")
+    DISMISSED = "dismissed", _("Dismissed")
+    MERGED = "merged", _("Merged")
+
+
+class ReportedValue(models.Model):
+    """One reported number, link or account (by canonical value): the unit directory admins triage."""
+
+    canonical_value = models.CharField(_("canonical value"), max_length=300, unique=True)
+    kind = models.CharField(_("kind"), max_length=12)
+    display_value = models.CharField(_("as first reported"), max_length=300)
+    platform = models.ForeignKey(
+        Platform,
+        verbose_name=_("impersonated platform"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_values",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    first_reported_at = models.DateTimeField(default=timezone.now)
+    last_reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["-last_reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-last_reported_at"], name="reported_status_last_idx"),
+            models.Index(fields=["platform", "status"], name="reported_platform_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
+                name="reported_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_value
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == ReportStatus.CONFIRMED
+
+
+class ScamReport(models.Model):
+    """One user's report. The reporter is kept only as a keyed hash: enough to count distinct people."""
+
+    target = models.ForeignKey(ReportedValue, on_delete=models.CASCADE, related_name="reports")
+    value = models.CharField(_("number, link or account"), max_length=300)
+    found_where = models.CharField(_("where you found it"), max_length=12, choices=FoundWhere.choices)
+    asked_for = models.JSONField(_("what it asked for"), default=list, blank=True)
+    platform = models.ForeignKey(
+        Platform,
+        verbose_name=_("platform it pretended to be"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    details = models.TextField(_("what happened"), blank=True)
+    screenshot = models.CharField(max_length=200, blank=True)
+    screenshot_type = models.CharField(max_length=80, blank=True)
+    reporter_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scam report")
+        verbose_name_plural = _("scam reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target", "created_at"], name="scamreport_target_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.created_at:%Y-%m-%d})"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from contacts.models import (
     PUBLIC_STATES,
@@ -19,6 +21,9 @@ from contacts.models import (
     PlatformStatus,
     ProblemType,
     ProposalStatus,
+    ReportedValue,
+    ReportStatus,
+    ScamReport,
     ServiceWindow,
     platform_search_text,
 )
@@ -185,3 +190,65 @@ def official_callback_number(*, platform_id: int) -> str:
     ).values_list("kind", "value")
     by_kind = dict(rows)
     return next((by_kind[k] for k in preference if k in by_kind), "")
+
+
+# --- Scam reports -------------------------------------------------------------------------------------
+def _recent_reporters() -> Count:
+    since = timezone.now() - settings.SCAM_REPORT_WINDOW
+    return Count("reports__reporter_hash", filter=Q(reports__created_at__gte=since), distinct=True)
+
+
+def report_triage(*, status: str = ReportStatus.OPEN, limit: int = 100) -> list[ReportedValue]:
+    """Reported values with their counts, most-reported first: one query."""
+    return list(
+        ReportedValue.objects.filter(status=status)
+        .select_related("platform")
+        .annotate(
+            report_count=Count("reports", distinct=True),
+            reporter_count=Count("reports__reporter_hash", distinct=True),
+            recent_reporters=_recent_reporters(),
+        )
+        .order_by("-recent_reporters", "-last_reported_at", "-id")[:limit]
+    )
+
+
+def reported_value_detail(*, value_id: int) -> ReportedValue:
+    return get_object_or_404(
+        ReportedValue.objects.select_related("platform", "merged_into", "decided_by")
+        .annotate(
+            recent_reporters=_recent_reporters(),
+            reporter_count=Count("reports__reporter_hash", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reports", queryset=ScamReport.objects.select_related("platform").order_by("-created_at")
+            )
+        ),
+        pk=value_id,
+    )
+
+
+def known_fakes(*, platform: Platform, limit: int = 50) -> list[ReportedValue]:
+    """Fakes impersonating ``platform`` that the checker calls ``reported``: confirmed, or reported by
+    enough distinct people within the window."""
+    return list(
+        ReportedValue.objects.filter(
+            platform=platform, status__in=(ReportStatus.OPEN, ReportStatus.CONFIRMED)
+        )
+        .annotate(recent_reporters=_recent_reporters())
+        .filter(Q(status=ReportStatus.CONFIRMED) | Q(recent_reporters__gte=settings.SCAM_REPORT_THRESHOLD))
+        .order_by("-last_reported_at", "-id")[:limit]
+    )
+
+
+def reported_value_by_text(*, text: str) -> ReportedValue | None:
+    """The reported value an admin typed (as a user would: any formatting), for a merge."""
+    from contacts.checker import InputProblem, extract, normalise, report_key
+
+    try:
+        items = extract(normalise(text))
+    except InputProblem:
+        return None
+    keys = [report_key(items[0])] if items else []
+    keys.append(text.strip())
+    return ReportedValue.objects.filter(canonical_value__in=keys).order_by("id").first()

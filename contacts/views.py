@@ -5,33 +5,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contacts import jsonld, presenters, selectors, services
+from contacts import checker, jsonld, presenters, selectors, services
+from contacts.checker import present
 from contacts.forms import (
     ApproveForm,
     ChannelForm,
+    CheckForm,
     EvidenceForm,
     PlatformForm,
     ProblemFlowForm,
     ProposeForm,
     ReasonForm,
     RetireForm,
+    ScamReportForm,
     SearchForm,
+    TriageForm,
+    report_form_token,
 )
-from contacts.models import ChannelEvidence, Platform, ProposalStatus
+from contacts.models import ChannelEvidence, Platform, ProposalStatus, ReportedValue, ReportStatus, ScamReport
 from contacts.recommend import recommend
 from contacts.values import channel_values, diff
 from helpdesk import uploads
+from helpdesk.middleware import client_ip
 from helpdesk.models import User
 
 ViewFunc = Callable[..., HttpResponseBase]
@@ -77,6 +87,7 @@ def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "platform": platform,
             "groups": presenters.grouped(channels, at=timezone.now()),
             "jsonld": jsonld.script_tag(jsonld.platform_jsonld(platform, channels, page_url)),
+            "known_fakes": selectors.known_fakes(platform=platform),
         },
     )
 
@@ -288,4 +299,132 @@ def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpRespo
     evidence = get_object_or_404(ChannelEvidence.objects.exclude(file=""), pk=evidence_id)
     return uploads.private_file_response(
         evidence.file, download_name=evidence.file_name or "evidence", content_type=evidence.content_type
+    )
+
+
+# --- Checker and scam reports ---------------------------------------------------------------------------
+def check(request: HttpRequest) -> HttpResponse:
+    """Paste a number, link or message; a POST keeps pasted messages out of URLs and server logs."""
+    data = request.POST if request.method == "POST" else request.GET if "q" in request.GET else None
+    form = CheckForm(data)
+    results: list[dict[str, Any]] = []
+    problem = ""
+    if form.is_bound and form.is_valid():
+        try:
+            text = form.cleaned_data["q"] if request.method == "POST" else present.query_from_request(request)
+            results = present.outcome_json(checker.check(text))["results"]
+        except checker.InputProblem as exc:
+            problem = present.problem_message(exc.code)
+    context = {"form": form, "results": results, "problem": problem, "checked": form.is_bound and not problem}
+    return render(request, "contacts/check.html", context, status=400 if problem else 200)
+
+
+def _reporter(request: HttpRequest) -> str:
+    return services.reporter_hash(
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
+def _report_rate_exceeded(reporter: str) -> bool:
+    """SCAM_REPORT_RATE per reporter, counted in the cache under the hash: no address is stored."""
+    count, period = settings.SCAM_REPORT_RATE.split("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    key = f"scam-report-rate:{reporter}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key) > int(count)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        return False
+
+
+def report_scam(request: HttpRequest) -> HttpResponse:
+    initial = {"value": request.GET.get("value", "")[:300], "platform": request.GET.get("platform", "")[:60]}
+    form = ScamReportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reporter = _reporter(request)
+        if _report_rate_exceeded(reporter):
+            form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
+        else:
+            data = form.cleaned_data
+            try:
+                services.scam_report_submit(
+                    data=services.ReportInput(
+                        value=data["value"],
+                        found_where=data["found_where"],
+                        asked_for=data["asked_for"],
+                        platform=data["platform"],
+                        details=data["details"],
+                        screenshot=data["screenshot"],
+                    ),
+                    reporter=reporter,
+                    actor=cast(User, request.user) if request.user.is_authenticated else None,
+                )
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Thank you. Your report helps others avoid this scam."))
+                return redirect(f"{reverse('check')}?{urlencode({'q': data['value']})}")
+    return render(request, "contacts/report.html", {"form": form, "token": report_form_token()})
+
+
+@directory_admin_required
+def directory_reports(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ReportStatus.OPEN)
+    if status not in ReportStatus.values:
+        status = ReportStatus.OPEN
+    return render(
+        request,
+        "contacts/directory/reports.html",
+        {
+            "values": selectors.report_triage(status=status),
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "threshold": settings.SCAM_REPORT_THRESHOLD,
+            "window_days": settings.SCAM_REPORT_WINDOW.days,
+        },
+    )
+
+
+@directory_admin_required
+def directory_report(request: HttpRequest, value_id: int) -> HttpResponse:
+    value = selectors.reported_value_detail(value_id=value_id)
+    form = TriageForm(request.POST or None, initial={"platform": value.platform})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _triage(cast(User, request.user), value, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory-reports")
+    return render(
+        request,
+        "contacts/directory/report.html",
+        {"value": value, "form": form, "threshold": settings.SCAM_REPORT_THRESHOLD},
+    )
+
+
+def _triage(actor: User, value: ReportedValue, data: dict[str, Any]) -> None:
+    decision, note = data["decision"], data.get("note", "")
+    if decision == "confirm":
+        services.reported_value_confirm(actor=actor, value=value, platform=data.get("platform"), note=note)
+    elif decision == "dismiss":
+        services.reported_value_dismiss(actor=actor, value=value, note=note)
+    else:
+        into = selectors.reported_value_by_text(text=data.get("merge_into", ""))
+        if into is None:
+            raise ValidationError(_("No reported value matches what you entered to merge into."))
+        services.reported_value_merge(actor=actor, value=value, into=into, note=note)
+
+
+@directory_admin_required
+def directory_report_screenshot(request: HttpRequest, report_id: int) -> HttpResponseBase:
+    report = get_object_or_404(ScamReport.objects.exclude(screenshot=""), pk=report_id)
+    if uploads.is_quarantined(report.screenshot):
+        raise Http404
+    return uploads.private_file_response(
+        report.screenshot, download_name=f"report-{report.pk}", content_type=report.screenshot_type
     )

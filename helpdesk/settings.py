@@ -352,6 +352,7 @@ REST_FRAMEWORK = {
         "user": env.string("API_THROTTLE_USER", "600/min"),
         "auth": env.string("API_THROTTLE_AUTH", "10/min"),
         "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
+        "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -411,6 +412,13 @@ DEMO_MODE = env.boolean("DEMO_MODE", default=False)
 # --- Directory (contacts) ---------------------------------------------------------------------------
 # How long a verified channel stays verified before a directory admin must review it again.
 CONTACT_REVIEW_INTERVAL = env.duration("CONTACT_REVIEW_INTERVAL", timedelta(days=180))
+# The checker says "reported" when an admin confirmed a report, or this many distinct people reported a
+# value within the window. Reports per person (signed in: per account; else per address) are rate-limited;
+# the report form must be open at least SCAM_REPORT_MIN_FILL_SECONDS (a bot check without services).
+SCAM_REPORT_THRESHOLD = env.integer("SCAM_REPORT_THRESHOLD", 3, minimum=1)
+SCAM_REPORT_WINDOW = env.duration("SCAM_REPORT_WINDOW", timedelta(days=90))
+SCAM_REPORT_RATE = env.string("SCAM_REPORT_RATE", "10/hour")
+SCAM_REPORT_MIN_FILL_SECONDS = env.integer("SCAM_REPORT_MIN_FILL_SECONDS", 0 if TESTING else 3, minimum=0)
 
 # --- Claims (tickets) -------------------------------------------------------------------------------
 # A resolved claim can be reopened by its customer for this long.

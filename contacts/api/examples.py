@@ -112,3 +112,44 @@ proposal_input = [
     )
 ]
 evidence = [OpenApiExample("Stored", value={"id": 12, "sha256": "9f86d081884c7d65…"}, response_only=True)]
+
+CHECK_SMS = {
+    "query": "【星云卡盟】您的账户异常，请致电 400-612-3465，官方热线 400-612-3456",
+    "results": [
+        {
+            "input": "400-612-3465",
+            "kind": "phone",
+            "canonical": "+864006123465",
+            "verdict": "lookalike",
+            "platform": None,
+            "channel": None,
+            "replacement": None,
+            "similar_to": {
+                "value": "400-612-3456",
+                "canonical": "+864006123456",
+                "platform": {"slug": "xingyun", "name": "星云卡盟"},
+                "channel": {"id": 1, "kind": "claims_hotline"},
+            },
+            "reason": "与星云卡盟的官方号码 400-612-3456 相比，有两位相邻数字顺序颠倒。 "
+            "不要拨打、点击或回复；请使用目录中列出的平台官方渠道。",
+            "warnings": [],
+            "extension": None,
+            "ivr": None,
+        },
+        {
+            "input": "400-612-3456",
+            "kind": "phone",
+            "canonical": "+864006123456",
+            "verdict": "official",
+            "platform": {"slug": "xingyun", "name": "星云卡盟"},
+            "channel": {"id": 1, "kind": "claims_hotline"},
+            "replacement": None,
+            "similar_to": None,
+            "reason": "这是星云卡盟的官方理赔专线，已经目录核实。",
+            "warnings": ["这个号码从不主动给您打电话：显示该号码的来电是伪造的。"],
+            "extension": None,
+            "ivr": None,
+        },
+    ],
+}
+check = [OpenApiExample("A pasted SMS", value=CHECK_SMS, response_only=True)]

@@ -256,3 +256,48 @@ class RetireSerializer(serializers.Serializer):
 class DirectoryEvidenceCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sha256 = serializers.CharField()
+
+
+# --- Checker (documentation of the response; the body is built by contacts.checker.present) ----------
+class CheckPlatformRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CheckChannelRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
+class CheckReplacementSerializer(CheckChannelRefSerializer):
+    value = serializers.CharField()
+    canonical = serializers.CharField()
+
+
+class CheckSimilarSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    canonical = serializers.CharField()
+    platform = CheckPlatformRefSerializer()
+    channel = CheckChannelRefSerializer(allow_null=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    input = serializers.CharField()
+    kind = serializers.CharField(help_text="phone, url, email, wechat or qq")
+    canonical = serializers.CharField()
+    verdict = serializers.ChoiceField(
+        choices=["official", "retired", "suspended", "lookalike", "reported", "unknown"]
+    )
+    platform = CheckPlatformRefSerializer(allow_null=True)
+    channel = CheckChannelRefSerializer(allow_null=True)
+    replacement = CheckReplacementSerializer(allow_null=True)
+    similar_to = CheckSimilarSerializer(allow_null=True)
+    reason = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+    extension = serializers.CharField(allow_null=True)
+    ivr = serializers.CharField(allow_null=True)
+
+
+class CheckResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = CheckResultSerializer(many=True)

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contacts.api.views import ChannelAdminViewSet, ChannelViewSet, PlatformViewSet, ProposalViewSet
+from contacts.api.views import (
+    ChannelAdminViewSet,
+    ChannelViewSet,
+    CheckView,
+    PlatformViewSet,
+    ProposalViewSet,
+)
 
 router = SimpleRouter()
 router.register("platforms", PlatformViewSet, basename="api-platform")
@@ -10,4 +17,4 @@ router.register("channels", ChannelViewSet, basename="api-channel")
 router.register("directory/proposals", ProposalViewSet, basename="api-proposal")
 router.register("directory/channels", ChannelAdminViewSet, basename="api-channel-admin")
 
-urlpatterns = router.urls
+urlpatterns = [path("check/", CheckView.as_view(), name="api-check"), *router.urls]

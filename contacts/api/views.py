@@ -15,11 +15,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from contacts import selectors, services
+from contacts import checker, selectors, services
 from contacts.api import examples
 from contacts.api import serializers as s
+from contacts.checker import present
 from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
+from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.models import User
 
@@ -275,3 +278,37 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
             ),
         )
         return Response({"id": evidence.pk, "sha256": evidence.sha256}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["checker"],
+    parameters=[
+        OpenApiParameter(
+            "q",
+            str,
+            required=True,
+            description="A number, link, email, WeChat/QQ id or a whole pasted message.",
+        )
+    ],
+    responses={200: s.CheckResponseSerializer},
+    examples=examples.check,
+)
+class CheckView(APIView):
+    """Is this number official? One result per number, link, address and id found in ``q``.
+
+    Public and throttled (``API_THROTTLE_CHECKER``). Empty, oversized (over 2,000 characters), control
+    characters or invalid UTF-8 in ``q``: 400 with a message in the request language.
+    """
+
+    permission_classes = [AllowAny]
+    throttle_scope = "checker"
+
+    def get(self, request: Request) -> Response:
+        try:
+            outcome = checker.check(present.query_from_request(request._request))
+        except checker.InputProblem as problem:
+            message = present.problem_message(problem.code)
+            return Response(
+                error_body(problem.code, message, {"q": [message]}), status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(present.outcome_json(outcome))

@@ -14,10 +14,19 @@ from contacts.services.channels import (
     proposal_withdraw,
 )
 from contacts.services.platforms import domain_add, domain_remove, platform_save, platform_update_with_domains
+from contacts.services.reports import (
+    ReportInput,
+    reported_value_confirm,
+    reported_value_dismiss,
+    reported_value_merge,
+    reporter_hash,
+    scam_report_submit,
+)
 from contacts.services.review import sweep_review_overdue
 
 __all__ = [
     "EvidenceInput",
+    "ReportInput",
     "TwoPersonRuleError",
     "channel_propose",
     "channel_retire",
@@ -30,6 +39,11 @@ __all__ = [
     "proposal_approve",
     "proposal_reject",
     "proposal_withdraw",
+    "reported_value_confirm",
+    "reported_value_dismiss",
+    "reported_value_merge",
+    "reporter_hash",
     "require_directory_admin",
+    "scam_report_submit",
     "sweep_review_overdue",
 ]

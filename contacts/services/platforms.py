@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from contacts.canonical import canonical_host, registrable_domain
+from contacts.canonical import brand_label, canonical_host, registrable_domain
 from contacts.models import OfficialDomain, Platform, PlatformStatus, platform_search_text
 from contacts.services._common import require_directory_admin
 from helpdesk.audit import audit_record, snapshot
@@ -95,6 +95,7 @@ def domain_add(
         platform=platform,
         domain=host,
         registrable_domain=registrable_domain(host),
+        brand=brand_label(registrable_domain(host)),
         include_subdomains=include_subdomains,
     )
     audit_record(actor=actor, action="platform.domain_add", obj=platform, after=_domain_json(created))

@@ -1,0 +1,600 @@
+"""Verdicts for what was found in a query, in a fixed number of queries however large the directory is.
+
+1. one ``IN`` query on the indexed ``ContactChannel.canonical_value`` with every exact form, near-miss
+   variant and number-behind-a-prefix of every phone item, and the exact forms of links, emails and ids;
+2. one query on ``OfficialDomain`` by registrable domain or brand skeleton of every host;
+3. one query on ``ReportedValue`` (plus one more only when a value was merged into another).
+
+Precedence: a published channel is ``official`` even when reported (a warning says so); then ``retired`` and
+``suspended``; then ``reported``; then ``lookalike``; else ``unknown``, which never says "safe".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import idna
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from contacts.canonical import (
+    brand_label,
+    canonical_email,
+    canonical_host,
+    canonical_qq,
+    canonical_url,
+    canonical_wechat,
+    host_matches,
+    registrable_domain,
+)
+from contacts.checker import lookups
+from contacts.checker.confusables import has_confusable, skeleton
+from contacts.checker.extract import Found, extract, normalise
+from contacts.checker.numbers import PhoneCheck, check_phone
+from contacts.models import PUBLISHED_STATES, ChannelKind, ChannelState, PlatformStatus, ReportStatus
+
+MAX_ITEMS = 30
+OFFICIAL, RETIRED, SUSPENDED, LOOKALIKE, REPORTED, UNKNOWN = (
+    "official",
+    "retired",
+    "suspended",
+    "lookalike",
+    "reported",
+    "unknown",
+)
+_HOST_IN_TEXT = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,24}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PlatformRef:
+    slug: str
+    name: str
+    status: str
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PlatformStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """The columns of a channel the checker needs: read with ``values_list``, no model instances."""
+
+    pk: int
+    kind: str
+    value: str
+    canonical_value: str
+    state: str
+    inbound_only: bool
+    platform: PlatformRef
+    replacement: ChannelRef | None = None
+
+    def get_kind_display(self) -> str:
+        return str(ChannelKind(self.kind).label) if self.kind in ChannelKind.values else self.kind
+
+
+@dataclass(frozen=True)
+class DomainRef:
+    domain: str
+    registrable_domain: str
+    include_subdomains: bool
+    brand: str
+    platform: PlatformRef
+
+    @property
+    def display_domain(self) -> str:
+        try:
+            return str(idna.decode(self.domain))
+        except idna.IDNAError:
+            return self.domain
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    status: str
+    platform: PlatformRef | None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == ReportStatus.CONFIRMED
+
+
+@dataclass
+class Result:
+    input: str
+    kind: str
+    canonical: str
+    verdict: str = UNKNOWN
+    platform: PlatformRef | None = None
+    channel: ChannelRef | None = None
+    replacement: ChannelRef | None = None
+    similar_to: dict[str, Any] | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+    extension: str = ""
+    ivr: str = ""
+
+
+@dataclass
+class _Host:
+    host: str  # punycode
+    registrable: str
+    unicode: str
+    userinfo: str = ""
+    path_hosts: tuple[str, ...] = ()
+
+
+@dataclass
+class _Item:
+    found: Found
+    canonical: str = ""
+    report_key: str = ""
+    exact: tuple[str, ...] = ()
+    phone: PhoneCheck | None = None
+    host: _Host | None = None
+    invalid: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    query: str
+    results: list[Result]
+
+
+# --- Analysis (no database) ---------------------------------------------------------------------------
+def report_key(found: Found) -> str:
+    """What reports of this item are grouped by: the number, the host of a link, the address, the id."""
+    return _analyse(found).report_key
+
+
+def _host(raw_host: str) -> _Host | None:
+    try:
+        host = canonical_host(raw_host)
+    except ValidationError:
+        return None
+    try:
+        shown = idna.decode(host)
+    except idna.IDNAError:
+        shown = host
+    return _Host(host=host, registrable=registrable_domain(host), unicode=shown)
+
+
+def _analyse(found: Found) -> _Item:
+    item = _Item(found=found)
+    text = found.text
+    try:
+        if found.kind == "phone":
+            phone = check_phone(text)
+            item.phone = phone
+            item.canonical = phone.canonical or phone.compact
+            item.report_key = item.canonical
+            item.invalid = not phone.canonical
+            exact = [phone.canonical] if phone.canonical else []
+            if phone.canonical and found.extension:
+                exact.append(f"{phone.canonical};ext={found.extension}")
+            item.exact = tuple(exact)
+        elif found.kind == "email":
+            item.canonical = canonical_email(text)
+            item.report_key = item.canonical
+            item.exact = (item.canonical,)
+            item.host = _host(item.canonical.rpartition("@")[2])
+        elif found.kind == "url":
+            _analyse_url(item, text)
+        elif found.kind == "wechat":
+            item.canonical = canonical_wechat(text)
+            item.report_key = "wechat:" + item.canonical
+            item.exact = (item.canonical,)
+        elif found.kind == "qq":
+            item.canonical = canonical_qq(text)
+            item.report_key = "qq:" + item.canonical
+            item.exact = (item.canonical,)
+    except ValidationError:
+        item.invalid = True
+        item.canonical = item.canonical or text
+        item.report_key = item.report_key or text.lower()
+    return item
+
+
+def _analyse_url(item: _Item, text: str) -> None:
+    with_scheme = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) else "https://" + text
+    try:
+        parts = urlsplit(with_scheme)
+        hostname = parts.hostname or ""
+        userinfo = unquote(parts.netloc.rpartition("@")[0]) if "@" in parts.netloc else ""
+    except ValueError:
+        item.invalid, item.canonical, item.report_key = True, text, text.lower()
+        return
+    host = _host(hostname)
+    if host is None:
+        item.invalid, item.canonical, item.report_key = True, text, text.lower()
+        return
+    host.userinfo = userinfo
+    host.path_hosts = tuple(
+        h.lower() for h in _HOST_IN_TEXT.findall(unquote(parts.path + "?" + parts.query)) if "." in h
+    )
+    item.host = host
+    item.report_key = host.host
+    try:
+        item.canonical = canonical_url(with_scheme) if not userinfo else f"{parts.scheme}://{host.host}"
+    except ValidationError:
+        item.canonical = f"https://{host.host}"
+    item.exact = (item.canonical,)
+
+
+def _brand_keys(host: _Host) -> set[str]:
+    """Brand skeletons this host could be imitating: its labels and their dash-separated parts, and the
+    prefixes and suffixes of long labels ("xingyunkakefu" starts with "xingyunka")."""
+    names = [host.unicode, host.userinfo, *host.path_hosts]
+    keys: set[str] = set()
+    for name in names:
+        for label in re.split(r"[.@:]", name.lower()):
+            for token in [label, *label.split("-")]:
+                token = skeleton(token)
+                if len(token) < 4:
+                    continue
+                keys.add(token)
+                if len(token) <= 40:
+                    keys.update(token[:n] for n in range(4, len(token)))
+                    keys.update(token[n:] for n in range(1, len(token) - 3))
+    return keys
+
+
+# --- The check --------------------------------------------------------------------------------------------
+def check(raw: str, *, now: datetime | None = None) -> Outcome:
+    """Check everything in ``raw``; raises ``InputProblem`` for empty, oversized or control-laden input."""
+    text = normalise(raw)
+    items = [_analyse(found) for found in extract(text)[:MAX_ITEMS]]
+    channels = _channels(items)
+    domains = _domains(items)
+    reports = _reports(items, now=now or timezone.now())
+    results = [_verdict(item, channels, domains, reports) for item in items]
+    return Outcome(query=text, results=results)
+
+
+def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
+    keys: set[str] = set()
+    for item in items:
+        keys.update(item.exact)
+        if item.phone is not None:
+            keys.update(item.phone.near)
+            keys.update(item.phone.behind_prefix)
+    if not keys:
+        return {}
+    found: dict[str, list[ChannelRef]] = {}
+    for row in lookups.channel_rows(keys):
+        (pk, kind, value, canonical, state, inbound, slug, name, status) = row[:9]
+        platform = PlatformRef(slug, name, status)
+        replacement = None
+        if row[9] is not None:
+            replacement = ChannelRef(row[9], row[10], row[11], row[12], row[13], False, platform)
+        channel = ChannelRef(pk, kind, value, canonical, state, bool(inbound), platform, replacement)
+        found.setdefault(canonical, []).append(channel)
+    return found
+
+
+def _domains(items: list[_Item]) -> list[DomainRef]:
+    hosts = [item.host for item in items if item.host is not None]
+    if not hosts:
+        return []
+    registrables: set[str] = set()
+    brands: set[str] = set()
+    for host in hosts:
+        registrables.add(host.registrable)
+        brands.add(brand_label(host.registrable))
+        brands.update(_brand_keys(host))
+    return [
+        DomainRef(domain, registrable, bool(subdomains), brand, PlatformRef(slug, name, status))
+        for _pk, domain, registrable, subdomains, brand, slug, name, status in lookups.domain_rows(
+            registrables, brands
+        )
+    ]
+
+
+@dataclass
+class _ReportState:
+    value: ReportRef
+    reporters: int
+
+    def counts(self) -> bool:
+        return self.value.is_confirmed or self.reporters >= settings.SCAM_REPORT_THRESHOLD
+
+
+def _report_state(row: tuple[Any, ...], extra: int = 0) -> _ReportState:
+    _pk, _canonical, status, _merged, slug, name, platform_status, recent = row
+    platform = PlatformRef(slug, name, platform_status) if slug is not None else None
+    return _ReportState(ReportRef(status, platform), recent + extra)
+
+
+def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
+    keys = {item.report_key for item in items if item.report_key}
+    if not keys:
+        return {}
+    since = now - settings.SCAM_REPORT_WINDOW
+    rows = lookups.report_rows(keys=keys, since=since)
+    targets = {row[3] for row in rows if row[3]}
+    # A value merged into another reads the other's state: one more query, only then.
+    merged_into = {row[0]: row for row in lookups.report_rows(ids=targets, since=since)} if targets else {}
+    out: dict[str, _ReportState] = {}
+    for row in rows:
+        if row[3]:
+            target = merged_into.get(row[3])
+            if target is not None:
+                out[row[1]] = _report_state(target, row[7])
+            continue
+        out[row[1]] = _report_state(row)
+    return out
+
+
+# --- Verdicts ---------------------------------------------------------------------------------------------
+def _best(channels: Iterable[ChannelRef]) -> ChannelRef | None:
+    ordered = sorted(channels, key=lambda c: (c.state not in PUBLISHED_STATES, c.state != "retired", c.pk))
+    return ordered[0] if ordered else None
+
+
+def _published(channels: Iterable[ChannelRef]) -> ChannelRef | None:
+    return next((c for c in channels if c.state in PUBLISHED_STATES and c.platform.is_active), None)
+
+
+def _similar(channel: ChannelRef) -> dict[str, Any]:
+    return {
+        "value": channel.value,
+        "canonical": channel.canonical_value,
+        "platform": {"slug": channel.platform.slug, "name": channel.platform.name},
+        "channel": {"id": channel.pk, "kind": channel.kind},
+    }
+
+
+def _similar_domain(domain: DomainRef) -> dict[str, Any]:
+    return {
+        "value": domain.display_domain,
+        "canonical": domain.domain,
+        "platform": {"slug": domain.platform.slug, "name": domain.platform.name},
+        "channel": None,
+    }
+
+
+def _verdict(
+    item: _Item,
+    channels: dict[str, list[ChannelRef]],
+    domains: list[DomainRef],
+    reports: dict[str, _ReportState],
+) -> Result:
+    found = item.found
+    result = Result(
+        input=found.text, kind=found.kind, canonical=item.canonical, extension=found.extension, ivr=found.ivr
+    )
+    if found.extension:
+        result.warnings.append(
+            _("Extension %(ext)s is dialled after the number; the number itself decides the verdict.")
+            % {"ext": found.extension}
+        )
+    if found.ivr:
+        result.warnings.append(
+            _("The text tells you to press %(key)s after dialling; the number itself decides the verdict.")
+            % {"key": found.ivr}
+        )
+    report = reports.get(item.report_key)
+    exact = [c for key in item.exact for c in channels.get(key, [])]
+    channel = _best(exact)
+    if channel is not None and _decided_by_channel(result, channel):
+        if report is not None and result.verdict == OFFICIAL:
+            result.warnings.append(
+                _(
+                    "Some users reported this as a fake. It is listed as official by the directory: "
+                    "call it only to reach the platform, and never give a password or SMS code."
+                )
+            )
+        return result
+    if item.host is not None and _official_host(result, item.host, domains):
+        if report is not None:
+            result.warnings.append(_("Some users reported this address; the directory lists its domain."))
+        return result
+    lookalike = _lookalike(item, channels, domains)
+    if lookalike is not None:
+        result.similar_to, reason = lookalike
+        result.verdict, result.reason = LOOKALIKE, reason
+    if report is not None and report.counts():
+        result.verdict = REPORTED
+        result.platform = report.value.platform
+        if report.value.is_confirmed:
+            text = _("Directory admins confirmed reports that this is a fake.")
+        else:
+            text = _("%(count)s different people reported this as a fake in the last %(days)s days.") % {
+                "count": report.reporters,
+                "days": settings.SCAM_REPORT_WINDOW.days,
+            }
+        if report.value.platform is not None:
+            text += " " + _("It pretends to be %(platform)s.") % {"platform": report.value.platform.name}
+        result.reason = " ".join(filter(None, [text, result.reason, _DONT_CALL()]))
+        return result
+    if report is not None:
+        result.warnings.append(
+            ngettext(
+                "%(count)s person reported this as a fake; not yet confirmed.",
+                "%(count)s people reported this as a fake; not yet confirmed.",
+                report.reporters,
+            )
+            % {"count": report.reporters}
+        )
+    if result.verdict == LOOKALIKE:
+        result.reason += " " + _DONT_CALL()
+        return result
+    result.verdict = UNKNOWN
+    result.reason = _unknown_reason(item)
+    return result
+
+
+def _DONT_CALL() -> str:
+    return _("Do not call, click or reply; use the platform's official channels listed in the directory.")
+
+
+def _decided_by_channel(result: Result, channel: ChannelRef) -> bool:
+    platform = channel.platform
+    result.channel, result.platform = channel, platform
+    kind = channel.get_kind_display()
+    if channel.state in PUBLISHED_STATES and platform.is_active:
+        result.verdict = OFFICIAL
+        result.reason = _("An official %(kind)s of %(platform)s, verified by the directory.") % {
+            "kind": kind,
+            "platform": platform.name,
+        }
+        if channel.kind == "sms_sender":
+            result.reason += " " + _("This number only sends text messages; it cannot be called.")
+        if channel.inbound_only:
+            result.warnings.append(_("This number never calls you: a call from it is spoofed."))
+        return True
+    if channel.state == ChannelState.RETIRED:
+        result.verdict = RETIRED
+        replacement = channel.replacement
+        if replacement is not None and replacement.state in PUBLISHED_STATES:
+            result.replacement = replacement
+            result.reason = _(
+                "This %(kind)s of %(platform)s was retired; use %(replacement)s instead. "
+                "Anyone answering the old one is not the platform."
+            ) % {"kind": kind, "platform": platform.name, "replacement": replacement.value}
+        else:
+            result.reason = _("This %(kind)s of %(platform)s was retired and is no longer in use.") % {
+                "kind": kind,
+                "platform": platform.name,
+            }
+        return True
+    if channel.state == ChannelState.SUSPENDED or not platform.is_active:
+        result.verdict = SUSPENDED
+        result.reason = _(
+            "This %(kind)s of %(platform)s is suspended: the directory does not currently vouch for it."
+        ) % {"kind": kind, "platform": platform.name}
+        return True
+    result.channel = result.platform = None
+    return False
+
+
+def _official_host(result: Result, host: _Host, domains: list[DomainRef]) -> bool:
+    for domain in domains:
+        if host_matches(host.host, domain.domain, include_subdomains=domain.include_subdomains):
+            if not domain.platform.is_active:
+                return False
+            result.verdict, result.platform = OFFICIAL, domain.platform
+            what = _("This email address") if result.kind == "email" else _("This address")
+            result.reason = _("%(what)s is on %(domain)s, an official domain of %(platform)s.") % {
+                "what": what,
+                "domain": domain.display_domain,
+                "platform": domain.platform.name,
+            }
+            if host.userinfo:
+                result.warnings.append(
+                    _(
+                        "The part before “@” (%(userinfo)s) means nothing to the browser; "
+                        "only the site counts."
+                    )
+                    % {"userinfo": host.userinfo}
+                )
+            return True
+    return False
+
+
+def _lookalike(
+    item: _Item, channels: dict[str, list[ChannelRef]], domains: list[DomainRef]
+) -> tuple[dict[str, Any], str] | None:
+    if item.phone is not None:
+        return _phone_lookalike(item.phone, channels)
+    if item.host is not None:
+        return _host_lookalike(item.host, domains)
+    return None
+
+
+def _phone_lookalike(
+    phone: PhoneCheck, channels: dict[str, list[ChannelRef]]
+) -> tuple[dict[str, Any], str] | None:
+    for key, prefix in phone.behind_prefix.items():
+        channel = _published(channels.get(key, []))
+        if channel is not None:
+            return _similar(channel), _(
+                "This is %(platform)s's official number %(value)s behind the foreign or extra prefix "
+                "“%(prefix)s”. Calls and texts from such numbers come from abroad or are spoofed, "
+                "not from the platform."
+            ) % {"platform": channel.platform.name, "value": channel.value, "prefix": prefix}
+    for key, how in phone.near.items():
+        channel = _published(channels.get(key, []))
+        if channel is not None:
+            message = (
+                _("One digit differs from %(platform)s's official number %(value)s.")
+                if how == "digit"
+                else _(
+                    "Two neighbouring digits are swapped compared with %(platform)s's official number "
+                    "%(value)s."
+                )
+            )
+            return _similar(channel), message % {"platform": channel.platform.name, "value": channel.value}
+    return None
+
+
+def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
+    if not domains:
+        return None
+    active = [d for d in domains if d.platform.is_active] or domains
+    params = {"host": host.unicode}
+    for domain in active:
+        official = domain.registrable_domain
+        if host.userinfo and (official in host.userinfo.lower() or domain.brand in skeleton(host.userinfo)):
+            return _similar_domain(domain), _(
+                "The address starts with “%(userinfo)s@”, but browsers ignore everything before “@”: "
+                "the site is really %(host)s, which is not %(platform)s's."
+            ) % {**params, "userinfo": host.userinfo, "platform": domain.platform.name}
+        if ("." + official + ".") in ("." + host.host + "."):
+            return _similar_domain(domain), _(
+                "%(official)s appears only as the beginning of this address; the site is really "
+                "%(registrable)s, which is not %(platform)s's."
+            ) % {"official": official, "registrable": host.registrable, "platform": domain.platform.name}
+        if any(h == official or h.endswith("." + official) for h in host.path_hosts):
+            return _similar_domain(domain), _(
+                "%(official)s appears only in the path of this address; the site is really %(host)s, "
+                "which is not %(platform)s's."
+            ) % {**params, "official": official, "platform": domain.platform.name}
+    for domain in active:
+        ours = brand_label(host.registrable)
+        if ours == domain.brand:
+            if has_confusable(host.unicode) or host.registrable.split(".")[0] != official_label(domain):
+                return _similar_domain(domain), _(
+                    "%(host)s imitates %(official)s with look-alike letters; it is a different site."
+                ) % {**params, "official": domain.display_domain}
+            return _similar_domain(domain), _(
+                "%(host)s has the same name as %(official)s under a different ending; it is not "
+                "%(platform)s's site."
+            ) % {**params, "official": domain.display_domain, "platform": domain.platform.name}
+        if domain.brand and domain.brand in skeleton(host.unicode):
+            return _similar_domain(domain), _(
+                "%(host)s combines the name of %(platform)s with other words; it is not one of "
+                "%(platform)s's domains (%(official)s)."
+            ) % {**params, "platform": domain.platform.name, "official": domain.display_domain}
+    return None
+
+
+def official_label(domain: DomainRef) -> str:
+    return domain.registrable_domain.split(".")[0]
+
+
+def _unknown_reason(item: _Item) -> str:
+    if item.invalid:
+        if item.found.kind == "phone":
+            return _(
+                "This is not a valid phone number and it is not in the directory. Not listed does not mean "
+                "safe."
+            )
+        return _("This could not be read as an address and it is not in the directory.")
+    if item.phone is not None and item.phone.category == "sms_sender":
+        return _(
+            "An SMS sender number that is not in the directory. Not listed does not mean safe: never follow "
+            "links or give codes from messages you did not expect."
+        )
+    return _(
+        "Not listed in the directory. This does not mean it is safe: compare with the official channels on "
+        "the platform's page before you call, click or pay."
+    )
