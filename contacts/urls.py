@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from contacts import views
+from contacts import views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,23 @@ urlpatterns = [
     ),
     path("directory/platforms/new/", views.directory_platform, name="directory-platform-new"),
     path("directory/platforms/<slug:slug>/", views.directory_platform, name="directory-platform"),
+    path("directory/platforms/<slug:slug>/webhooks/", webhook_views.endpoints, name="directory-webhooks"),
+    path("directory/webhooks/<int:endpoint_id>/", webhook_views.endpoint_log, name="directory-webhook-log"),
+    path(
+        "directory/webhooks/<int:endpoint_id>/rotate/",
+        webhook_views.endpoint_rotate,
+        name="directory-webhook-rotate",
+    ),
+    path(
+        "directory/webhooks/<int:endpoint_id>/toggle/",
+        webhook_views.endpoint_toggle,
+        name="directory-webhook-toggle",
+    ),
+    path(
+        "directory/webhooks/deliveries/<int:delivery_id>/replay/",
+        webhook_views.delivery_replay,
+        name="directory-webhook-replay",
+    ),
     path("directory/platforms/<slug:slug>/propose/", views.directory_propose, name="directory-propose"),
     path(
         "directory/platforms/<slug:slug>/channels/<int:channel_id>/change/",

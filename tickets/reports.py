@@ -20,6 +20,7 @@ from tickets.models import Claim
 DIMENSIONS = {
     "platform": ("platform_id", "platform__name"),
     "problem_type": ("problem_type_id", "problem_type__name_zh"),
+    "team": ("team_id", "team__name"),
 }
 
 
@@ -84,7 +85,7 @@ def sla_report(*, dimension: str, since: datetime, now: datetime | None = None) 
 
 
 def _medians(key: str, since: datetime) -> dict[int | None, tuple[timedelta | None, timedelta | None]]:
-    column = {"platform_id": "platform_id", "problem_type_id": "problem_type_id"}[key]
+    column = {"platform_id": "platform_id", "problem_type_id": "problem_type_id", "team_id": "team_id"}[key]
     if connection.vendor == "postgresql":
         sql = f"""
             SELECT {column},

@@ -83,6 +83,7 @@ def sla_report_view(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=days)
     tables = [
         (_("By platform"), sla_report(dimension="platform", since=since)),
+        (_("By team"), sla_report(dimension="team", since=since)),
         (_("By problem type"), sla_report(dimension="problem_type", since=since)),
     ]
     return render(request, "agent/sla_report.html", {"tables": tables, "days": days})

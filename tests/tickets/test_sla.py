@@ -223,3 +223,22 @@ def test_the_claims_team_is_warned_too(policies, platform, customer):
     while relay():
         pass
     assert Notification.objects.filter(user=member, event="sla.warning").count() == 1
+
+
+def test_the_report_counts_met_and_missed_targets_for_supervisors_only(
+    policies, platform, customer, login_as, supervisor, agent
+):
+    with time_machine.travel(MONDAY_10, tick=False):
+        met = file_claim(platform, customer, order_number="MET")
+        missed = file_claim(platform, customer, order_number="MISSED")
+    Claim.objects.filter(pk=met.pk).update(first_responded_at=MONDAY_10 + timedelta(minutes=30))
+    Claim.objects.filter(pk=missed.pk).update(first_responded_at=MONDAY_10 + timedelta(hours=6))
+    from tickets.reports import sla_report
+
+    [row] = sla_report(dimension="platform", since=MONDAY_10 - timedelta(days=1))
+    assert (row.first_met, row.first_total) == (1, 2)
+    assert row.median_first_response == timedelta(hours=3, minutes=15)
+    assert login_as(agent).get("/agent/reports/sla/").status_code == 404
+    assert login_as(customer).get("/agent/reports/sla/").status_code == 404
+    page = login_as(supervisor).get("/agent/reports/sla/?days=3650").content.decode()
+    assert platform.name in page and "50%" in page

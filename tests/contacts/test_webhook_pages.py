@@ -1,0 +1,63 @@
+"""Directory admins manage a platform's webhook endpoints; nobody else can."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk import webhooks
+from helpdesk.models import AuditEntry, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from tests.contacts.conftest import staff_client
+from tests.factories import PlatformFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_admin_adds_an_endpoint_sees_the_secret_once_and_can_rotate_it(admin_a):
+    platform = PlatformFactory(slug="xingyun")
+    client = staff_client(admin_a)
+    response = client.post(
+        "/directory/platforms/xingyun/webhooks/",
+        {"url": "https://hooks.xingyunka.cn/claimdesk", "events": ["claim.filed", "claim.resolved"]},
+        follow=True,
+    )
+    endpoint = WebhookEndpoint.objects.get(platform_id=platform.pk)
+    assert endpoint.events == ["claim.filed", "claim.resolved"]
+    assert endpoint.secret in response.content.decode()
+    assert endpoint.secret not in client.get("/directory/platforms/xingyun/webhooks/").content.decode()
+    old = endpoint.secret
+    client.post(f"/directory/webhooks/{endpoint.pk}/rotate/")
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.previous_secret == old
+    client.post(f"/directory/webhooks/{endpoint.pk}/toggle/")
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled
+    assert AuditEntry.objects.filter(action="webhook.endpoint_disabled").exists()
+
+
+def test_a_bad_url_is_explained(admin_a):
+    PlatformFactory(slug="xingyun")
+    response = staff_client(admin_a).post("/directory/platforms/xingyun/webhooks/", {"url": "not a url"})
+    assert response.status_code == 200 and "合法的URL" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_log_lists_deliveries_and_sends_one_again(admin_a, directory_admin):
+    platform = PlatformFactory(slug="xingyun")
+    endpoint = webhooks.webhook_endpoint_create(
+        actor=directory_admin, platform_id=platform.pk, url="https://example.com/h", events=[]
+    )
+    webhooks.webhook_enqueue(platform_id=platform.pk, event="claim.filed", data={"reference": "XY-1"})
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.DEAD, last_status_code=500)
+    client = staff_client(admin_a)
+    page = client.get(f"/directory/webhooks/{endpoint.pk}/").content.decode()
+    assert delivery.msg_id in page and "HTTP 500" in page
+    client.post(f"/directory/webhooks/deliveries/{delivery.pk}/replay/")
+    assert WebhookDelivery.objects.count() == 2
+
+
+def test_customers_and_agents_cannot_reach_webhook_pages(login_as, customer, agent):
+    PlatformFactory(slug="xingyun")
+    for user in (customer, agent):
+        response = login_as(user).get("/directory/platforms/xingyun/webhooks/")
+        assert response.status_code in (403, 404)
