@@ -1,7 +1,7 @@
 """Nothing promised is lost: real Redis, real PostgreSQL, real worker processes.
 
-- The broker is down while changes are committed: the outbox rows wait in the database, and everything is
-  delivered once the broker is back (the periodic relay run), exactly once.
+- The broker is down while claims are filed: the outbox rows wait in the database, and every customer gets
+  their notification and email once the broker is back (the periodic relay run), exactly once.
 - A worker is SIGKILLed in the middle of sending: its transaction dies with it, the task is redelivered
   (acks_late + visibility timeout) and the email goes out once.
 """
@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 from helpdesk import notifications, tasks
 from helpdesk.celery import app
 from helpdesk.models import Notification, OutboxMessage
-from tests.factories import UserFactory
+from tests.factories import UserFactory, claim_platform
 from tests.support.worker import start_worker, stop_worker, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -46,10 +46,15 @@ def test_broker_down_while_filing_then_everything_is_delivered_once(
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.outbox_relay, "delay", broker_down)
+    from tests.tickets.conftest import claim_input, ensure_problem_types
+    from tickets.services import claim_create
+
+    ensure_problem_types()
+    platform = claim_platform()
     people = UserFactory.create_batch(3)
-    for person in people:  # three separate commits, each kicking a relay that cannot be reached
-        notifications.notify(user_ids=[person.pk], event="claim.filed", context=CONTEXT)
-    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 3
+    for person in people:  # three claims filed, each commit kicking a relay that cannot be reached
+        claim_create(customer=person, data=claim_input(platform))
+    assert OutboxMessage.objects.filter(event="claim.filed", dispatched_at__isnull=True).count() == 3
     assert not Notification.objects.exists()
 
     mail_dir = tmp_path / "mail"
