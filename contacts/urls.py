@@ -22,6 +22,8 @@ urlpatterns = [
     path("directory/platforms/<slug:slug>/", views.directory_platform, name="directory-platform"),
     path("directory/platforms/<slug:slug>/webhooks/", webhook_views.endpoints, name="directory-webhooks"),
     path("directory/webhooks/<int:endpoint_id>/", webhook_views.endpoint_log, name="directory-webhook-log"),
+    path("directory/platforms/<slug:slug>/keys/", webhook_views.key_issue, name="directory-key-issue"),
+    path("directory/keys/<int:key_id>/revoke/", webhook_views.key_revoke, name="directory-key-revoke"),
     path(
         "directory/webhooks/<int:endpoint_id>/rotate/",
         webhook_views.endpoint_rotate,

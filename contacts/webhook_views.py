@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from contacts.models import Platform
 from contacts.views import directory_admin_required
 from helpdesk import webhooks
-from helpdesk.models import User, WebhookDelivery, WebhookEndpoint
+from helpdesk.api.platform_keys import platform_key_issue, platform_key_revoke
+from helpdesk.models import PlatformApiKey, User, WebhookDelivery, WebhookEndpoint
 
 EVENT_LABELS = {
     "claim.filed": gettext_lazy("Claim filed"),
@@ -64,11 +65,39 @@ def endpoints(request: HttpRequest, slug: str) -> HttpResponse:
         _show_secret_once(request, endpoint.secret)
         return redirect("directory-webhooks", slug=platform.slug)
     rows = WebhookEndpoint.objects.filter(platform_id=platform.pk).order_by("-created_at")
+    keys = PlatformApiKey.objects.filter(platform_id=platform.pk, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
     return render(
         request,
         "contacts/directory/webhooks.html",
-        {"platform": platform, "endpoints": rows, "form": form, "labels": EVENT_LABELS},
+        {"platform": platform, "endpoints": rows, "form": form, "labels": EVENT_LABELS, "keys": keys},
     )
+
+
+@directory_admin_required
+@require_POST
+def key_issue(request: HttpRequest, slug: str) -> HttpResponse:
+    platform = get_object_or_404(Platform, slug=slug)
+    _row, key = platform_key_issue(
+        actor=cast(User, request.user), platform_id=platform.pk, name=request.POST.get("name", "")
+    )
+    messages.warning(
+        request,
+        _("Platform API key (shown once; give it to the platform over a safe channel): %(key)s")
+        % {"key": key},
+    )
+    return redirect("directory-webhooks", slug=platform.slug)
+
+
+@directory_admin_required
+@require_POST
+def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = get_object_or_404(PlatformApiKey, pk=key_id)
+    platform = get_object_or_404(Platform, pk=key.platform_id)
+    platform_key_revoke(actor=cast(User, request.user), key=key)
+    messages.success(request, _("The key no longer works."))
+    return redirect("directory-webhooks", slug=platform.slug)
 
 
 def _endpoint(endpoint_id: int) -> tuple[WebhookEndpoint, Platform]:

@@ -414,3 +414,24 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+class PlatformApiKey(models.Model):
+    """A platform's own key for the platform API (its webhook endpoints). Only a hash is stored; the key
+    is shown once when issued. ``platform_id`` is the directory's platform (core speaks in ids)."""
+
+    platform_id = models.PositiveBigIntegerField(_("platform"), db_index=True)
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("platform API key")
+        verbose_name_plural = _("platform API keys")
+
+    def __str__(self) -> str:
+        return f"cdk_{self.prefix}…"

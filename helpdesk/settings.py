@@ -353,6 +353,7 @@ REST_FRAMEWORK = {
         "auth": env.string("API_THROTTLE_AUTH", "10/min"),
         "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
         "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
+        "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

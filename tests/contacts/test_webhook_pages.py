@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpdesk import webhooks
@@ -61,3 +63,34 @@ def test_customers_and_agents_cannot_reach_webhook_pages(login_as, customer, age
     for user in (customer, agent):
         response = login_as(user).get("/directory/platforms/xingyun/webhooks/")
         assert response.status_code in (403, 404)
+
+
+def test_a_platform_manages_its_own_endpoints_with_its_key(admin_a, client):
+    from rest_framework.test import APIClient
+
+    platform = PlatformFactory(slug="xingyun")
+    other = PlatformFactory(slug="lanjing")
+    admin = staff_client(admin_a)
+    page = admin.post("/directory/platforms/xingyun/keys/", {"name": "ops"}, follow=True).content.decode()
+    key = re.search(r"cdk_[0-9a-f]{8}_[A-Za-z0-9_\-]{20,}", page).group(0)  # shown once, in the message
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    created = api.post("/api/v1/platform/webhooks/", {"url": "https://hooks.xingyunka.cn/x"}, format="json")
+    assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
+    assert WebhookEndpoint.objects.get().platform_id == platform.pk
+    webhooks.webhook_endpoint_create(
+        actor=None, platform_id=other.pk, url="https://lanjingka.com/h", events=[]
+    )
+    listed = api.get("/api/v1/platform/webhooks/").json()
+    assert [e["url"] for e in listed] == ["https://hooks.xingyunka.cn/x"]  # only its own
+    foreign = WebhookEndpoint.objects.get(platform_id=other.pk)
+    assert api.delete(f"/api/v1/platform/webhooks/{foreign.pk}/").status_code == 404
+    bad = api.post("/api/v1/platform/webhooks/", {"url": "x", "events": ["claim.deleted"]}, format="json")
+    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"url", "events"}
+    from helpdesk.models import PlatformApiKey
+
+    admin.post(f"/directory/keys/{PlatformApiKey.objects.get().pk}/revoke/")
+    assert api.get("/api/v1/platform/webhooks/").status_code == 401
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Bearer cdk_deadbeef_nope")
+    assert wrong.get("/api/v1/platform/webhooks/").status_code == 401

@@ -1,0 +1,130 @@
+"""The platform API: a card platform manages its own webhook endpoints with its own key.
+
+Keys look like ``cdk_<prefix>_<secret>``; only the SHA-256 of the whole key is stored, looked up by the
+prefix and compared in constant time. ``Authorization: Bearer cdk_…``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk import webhooks
+from helpdesk.audit import audit_record
+from helpdesk.models import PlatformApiKey, User, WebhookEndpoint
+
+PREFIX = "cdk_"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def platform_key_issue(*, actor: User, platform_id: int, name: str = "") -> tuple[PlatformApiKey, str]:
+    """A new key for the platform; the clear key is returned once and never stored."""
+    prefix = secrets.token_hex(4)
+    key = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        row = PlatformApiKey.objects.create(
+            platform_id=platform_id, name=name[:80], prefix=prefix, key_hash=_digest(key), created_by=actor
+        )
+        audit_record(actor=actor, action="platform_key.issued", obj=row, after={"platform_id": platform_id})
+    return row, key
+
+
+def platform_key_revoke(*, actor: User, key: PlatformApiKey) -> None:
+    with transaction.atomic():
+        if PlatformApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        ):
+            audit_record(actor=actor, action="platform_key.revoked", obj=key)
+
+
+class PlatformKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, PlatformApiKey] | None:
+        parts = get_authorization_header(request).split()
+        if len(parts) != 2 or parts[0].lower() != b"bearer" or not parts[1].startswith(PREFIX.encode()):
+            return None
+        key = parts[1].decode("ascii", errors="replace")
+        prefix = key[len(PREFIX) :].split("_", 1)[0]
+        row = PlatformApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+        if row is None or not hmac.compare_digest(row.key_hash, _digest(key)):
+            raise exceptions.AuthenticationFailed(_("This platform key is not valid."))
+        PlatformApiKey.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return AnonymousUser(), row
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Bearer"
+
+
+class IsPlatform(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, PlatformApiKey)
+
+
+class EndpointIn(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(webhooks.EVENTS)), required=False, default=list
+    )
+    description = serializers.CharField(max_length=200, required=False, default="")
+
+
+class EndpointOut(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "enabled", "disabled_reason", "created_at"]
+
+
+class _PlatformView(APIView):
+    authentication_classes = [PlatformKeyAuthentication]
+    permission_classes = [IsPlatform]
+    throttle_scope = "platform"
+
+    def endpoints(self) -> Any:
+        key = cast(PlatformApiKey, self.request.auth)
+        return WebhookEndpoint.objects.filter(platform_id=key.platform_id).order_by("id")
+
+
+class PlatformWebhooksView(_PlatformView):
+    @extend_schema(responses=EndpointOut(many=True), tags=["platform"])
+    def get(self, request: Request) -> Response:
+        return Response(EndpointOut(self.endpoints(), many=True).data)
+
+    @extend_schema(request=EndpointIn, responses={201: EndpointOut}, tags=["platform"])
+    def post(self, request: Request) -> Response:
+        data = EndpointIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = cast(PlatformApiKey, request.auth)
+        endpoint = webhooks.webhook_endpoint_create(
+            actor=None, platform_id=key.platform_id, **data.validated_data
+        )
+        body = dict(EndpointOut(endpoint).data)
+        body["secret"] = endpoint.secret  # shown once, to the platform itself
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PlatformWebhookDetailView(_PlatformView):
+    @extend_schema(responses={204: None}, tags=["platform"])
+    def delete(self, request: Request, endpoint_id: int) -> Response:
+        endpoint = self.endpoints().filter(pk=endpoint_id).first()
+        if endpoint is None:
+            raise exceptions.NotFound()
+        webhooks.webhook_endpoint_set_enabled(
+            actor=None, endpoint=endpoint, enabled=False, reason="Switched off by the platform."
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
