@@ -62,14 +62,14 @@ def _seed() -> None:
               preferred_contact, redacted_kinds, status, late_filed, late_reason, priority, urgency_score,
               urgency_parts, is_high_value, created_at, updated_at, rating_comment,
               first_response_warn_at, first_response_due_at, resolution_warn_at, resolution_due_at,
-              sla_next_check_at
+              sla_next_check_at, language
             )
             SELECT 'BN-' || g, %(customer)s, %(platform)s, %(problem)s, 'bench', 'ORD' || g, 'card', 100,
               'CNY', 'alipay', now(), '', 'bench', 'refund', '', 'in_app', '[]',
               CASE WHEN g > %(closed)s THEN 'open' ELSE 'closed' END, false, '', 3, 300, '{}', false,
               now() - interval '1 day', now(), '',
               w.at, w.at + interval '5 minutes', w.at + interval '1 day', w.at + interval '1 day 2 hours',
-              CASE WHEN g > %(closed)s THEN w.at END
+              CASE WHEN g > %(closed)s THEN w.at END, 'zh-hans'
             FROM generate_series(1, %(total)s) AS g,
                  LATERAL (SELECT now() + (g %% 1440) * interval '1 minute' + interval '2 minutes' AS at) AS w
             """,
