@@ -13,3 +13,11 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class PlatformKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "helpdesk.api.platform_keys.PlatformKeyAuthentication"
+    name = "platformKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "cdk_<prefix>_<secret>"}

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -100,12 +100,39 @@ class _PlatformView(APIView):
         return WebhookEndpoint.objects.filter(platform_id=key.platform_id).order_by("id")
 
 
+_ENDPOINT_EXAMPLE = {
+    "id": 3,
+    "url": "https://hooks.xingyunka.cn/claimdesk",
+    "events": ["claim.filed", "claim.resolved"],
+    "description": "工单系统",
+    "enabled": True,
+    "disabled_reason": "",
+    "created_at": "2026-12-01T10:00:00+08:00",
+}
+
+
 class PlatformWebhooksView(_PlatformView):
-    @extend_schema(responses=EndpointOut(many=True), tags=["platform"])
+    @extend_schema(
+        responses=EndpointOut(many=True),
+        tags=["platform"],
+        examples=[OpenApiExample("Endpoints", value=[_ENDPOINT_EXAMPLE], response_only=True)],
+    )
     def get(self, request: Request) -> Response:
         return Response(EndpointOut(self.endpoints(), many=True).data)
 
-    @extend_schema(request=EndpointIn, responses={201: EndpointOut}, tags=["platform"])
+    @extend_schema(
+        request=EndpointIn,
+        responses={201: EndpointOut},
+        tags=["platform"],
+        examples=[
+            OpenApiExample(
+                "Created (the secret is shown once)",
+                value={**_ENDPOINT_EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+                response_only=True,
+                status_codes=["201"],
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = EndpointIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -119,7 +146,21 @@ class PlatformWebhooksView(_PlatformView):
 
 
 class PlatformWebhookDetailView(_PlatformView):
-    @extend_schema(responses={204: None}, tags=["platform"])
+    @extend_schema(
+        responses={200: EndpointOut},
+        tags=["platform"],
+        examples=[
+            OpenApiExample(
+                "Switched off",
+                value={
+                    **_ENDPOINT_EXAMPLE,
+                    "enabled": False,
+                    "disabled_reason": "Switched off by the platform.",
+                },
+                response_only=True,
+            )
+        ],
+    )
     def delete(self, request: Request, endpoint_id: int) -> Response:
         endpoint = self.endpoints().filter(pk=endpoint_id).first()
         if endpoint is None:
@@ -127,4 +168,5 @@ class PlatformWebhookDetailView(_PlatformView):
         webhooks.webhook_endpoint_set_enabled(
             actor=None, endpoint=endpoint, enabled=False, reason="Switched off by the platform."
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        endpoint.refresh_from_db()
+        return Response(EndpointOut(endpoint).data)

@@ -85,6 +85,9 @@ def test_a_platform_manages_its_own_endpoints_with_its_key(admin_a, client):
     assert [e["url"] for e in listed] == ["https://hooks.xingyunka.cn/x"]  # only its own
     foreign = WebhookEndpoint.objects.get(platform_id=other.pk)
     assert api.delete(f"/api/v1/platform/webhooks/{foreign.pk}/").status_code == 404
+    own = WebhookEndpoint.objects.get(platform_id=platform.pk)
+    switched = api.delete(f"/api/v1/platform/webhooks/{own.pk}/")
+    assert switched.status_code == 200 and switched.json()["enabled"] is False
     bad = api.post("/api/v1/platform/webhooks/", {"url": "x", "events": ["claim.deleted"]}, format="json")
     assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"url", "events"}
     from helpdesk.models import PlatformApiKey
