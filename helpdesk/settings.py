@@ -22,7 +22,17 @@ TESTING = "pytest" in sys.modules
 VAR_DIR = Path(env.string("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.boolean("DEBUG", default=False)
-if DEBUG or TESTING:
+# Offline tooling that never signs or serves anything may run in a bare checkout without a SECRET_KEY.
+_OFFLINE_COMMANDS = {
+    "makemigrations",
+    "makemessages",
+    "compilemessages",
+    "compile_catalogues",
+    "update_catalogues",
+    "spectacular",
+}
+_OFFLINE = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] in _OFFLINE_COMMANDS
+if (_OFFLINE and not env.is_set("SECRET_KEY")) or DEBUG or TESTING:
     SECRET_KEY = env.string("SECRET_KEY", "insecure-development-key-never-use-in-production-0123456789")
 else:
     SECRET_KEY = env.required_string("SECRET_KEY", "set a long random value (DEBUG is off)")

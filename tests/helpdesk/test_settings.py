@@ -87,6 +87,13 @@ def test_secret_key_is_required_outside_debug():
     assert "SECRET_KEY is required" in result.stderr
 
 
+def test_offline_tooling_runs_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_it_refuses_an_unknown_database_scheme():
     result = run_manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "mysql://x@y/z"})
     assert result.returncode == 2
