@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from contacts.models import Platform
@@ -134,7 +134,8 @@ def endpoint_toggle(request: HttpRequest, endpoint_id: int) -> HttpResponse:
         actor=cast(User, request.user),
         endpoint=endpoint,
         enabled=not endpoint.enabled,
-        reason=_("Switched off by a directory admin."),
+        # Stored in English, shown in each reader's language (the page translates it).
+        reason=gettext_noop("Switched off by a directory admin."),
     )
     return redirect("directory-webhooks", slug=platform.slug)
 

@@ -75,27 +75,29 @@ def outbox_write(
     return message
 
 
-_last_kick = 0.0
+_last_kick: dict[str, float] = {}
 
 
-def _kick_relay() -> None:
-    """Start a relay run now rather than at the next beat tick, at most once per interval per process:
-    one run drains everything due, so under load (many commits a second) most kicks would be redundant
-    broker round trips inside web requests. A message written just after a skipped kick waits at most
-    for the periodic run."""
-    global _last_kick
+def kick(task: Any) -> None:
+    """Start ``task`` now rather than at its next beat run, at most once per interval per process: one run
+    drains everything due, so under load (many commits a second) most kicks would be redundant broker
+    round trips inside web requests. Work written just after a skipped kick waits for the periodic run."""
     if not settings.OUTBOX_KICK_ON_COMMIT:
         return
     now = time.monotonic()
-    if now - _last_kick < settings.OUTBOX_KICK_MIN_INTERVAL.total_seconds():
+    if now - _last_kick.get(task.name, float("-inf")) < settings.OUTBOX_KICK_MIN_INTERVAL.total_seconds():
         return
-    _last_kick = now
+    _last_kick[task.name] = now
+    try:
+        task.delay()
+    except Exception:  # the broker being down must not fail the request; beat picks the work up later
+        logger.warning("could not start %s now; the periodic run will do it", task.name, exc_info=True)
+
+
+def _kick_relay() -> None:
     from helpdesk.tasks import outbox_relay
 
-    try:
-        outbox_relay.delay()
-    except Exception:  # the broker being down must not fail the request; beat picks the row up later
-        logger.warning("outbox: could not kick the relay; the periodic run will deliver", exc_info=True)
+    kick(outbox_relay)
 
 
 def _backoff(attempts: int) -> timedelta:

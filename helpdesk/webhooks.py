@@ -26,10 +26,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from helpdesk import safe_http, webhook_signing
 from helpdesk.audit import audit_record
 from helpdesk.models import DeliveryStatus, User, WebhookDelivery, WebhookEndpoint
+from helpdesk.outbox import kick
 
 logger = logging.getLogger(__name__)
 
@@ -161,14 +163,9 @@ def webhook_delivery_replay(*, actor: User | None, delivery: WebhookDelivery) ->
 
 
 def _kick() -> None:
-    if not settings.OUTBOX_KICK_ON_COMMIT:
-        return
     from helpdesk.tasks import webhooks_deliver
 
-    try:
-        webhooks_deliver.delay()
-    except Exception:
-        logger.warning("webhooks: could not kick the sender; the periodic run will deliver", exc_info=True)
+    kick(webhooks_deliver)
 
 
 # --- Delivery (Celery) -----------------------------------------------------------------------------------
@@ -249,7 +246,10 @@ def deliver_one(delivery: WebhookDelivery) -> int:
     WebhookDelivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts).update(**update)
     if status_code == 410:
         webhook_endpoint_set_enabled(
-            actor=None, endpoint=endpoint, enabled=False, reason="The endpoint answered 410 Gone."
+            actor=None,
+            endpoint=endpoint,
+            enabled=False,
+            reason=gettext_noop("The endpoint answered 410 Gone."),
         )
     logger.info(
         "webhook %s %s → %s", delivery.event, delivery.msg_id, status_code if status_code else error[:80]

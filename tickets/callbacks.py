@@ -63,8 +63,10 @@ def _create(
     actor: User | None,
     window_start: datetime | None = None,
     window_end: datetime | None = None,
+    numbers: dict[int, str] | None = None,
 ) -> Callback | None:
-    """Insert a pending call-back unless one is pending already (a partial unique index decides)."""
+    """Insert a pending call-back unless one is pending already (a partial unique index decides).
+    ``numbers`` remembers each platform's official number across a batch (one query per platform)."""
     callback = Callback(
         claim=claim,
         phone=phone,
@@ -101,14 +103,21 @@ def _create(
         context={
             "reference": claim.reference,
             "due_at": _local(callback.due_at),
-            "official_number": official_callback_number(platform_id=claim.platform_id)
-            or _("our official number"),
+            "official_number": _official_number(claim.platform_id, numbers) or _("our official number"),
             "code": callback.code,
         },
         url=f"/claims/{claim.reference}/",
         dedupe_key=f"callback:{callback.pk}",
     )
     return callback
+
+
+def _official_number(platform_id: int, numbers: dict[int, str] | None) -> str:
+    if numbers is None:
+        return official_callback_number(platform_id=platform_id)
+    if platform_id not in numbers:
+        numbers[platform_id] = official_callback_number(platform_id=platform_id)
+    return numbers[platform_id]
 
 
 def callback_request(
@@ -155,10 +164,12 @@ def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> in
         pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES
     ).exclude(contact_phone="")
     made = 0
+    numbers: dict[int, str] = {}
     for claim in urgent.only("id", "reference", "customer_id", "platform_id", "contact_phone", "assignee_id"):
-        made += (
-            _create(claim=claim, phone=claim.contact_phone, reason=BREACH, now=now, actor=None) is not None
+        created = _create(
+            claim=claim, phone=claim.contact_phone, reason=BREACH, now=now, actor=None, numbers=numbers
         )
+        made += created is not None
     return made
 
 

@@ -55,7 +55,8 @@ def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
         raise Http404
     form = AttemptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose what happened on the call."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("callbacks")
     try:
         callback_record_attempt(

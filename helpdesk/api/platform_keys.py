@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -166,7 +167,7 @@ class PlatformWebhookDetailView(_PlatformView):
         if endpoint is None:
             raise exceptions.NotFound()
         webhooks.webhook_endpoint_set_enabled(
-            actor=None, endpoint=endpoint, enabled=False, reason="Switched off by the platform."
+            actor=None, endpoint=endpoint, enabled=False, reason=gettext_noop("Switched off by the platform.")
         )
         endpoint.refresh_from_db()
         return Response(EndpointOut(endpoint).data)

@@ -83,7 +83,7 @@ def test_the_relay_is_kicked_after_commit_when_enabled(
     from helpdesk import tasks
 
     monkeypatch.setattr(tasks.outbox_relay, "delay", lambda: kicked.append(True))
-    monkeypatch.setattr(outbox, "_last_kick", 0.0)
+    monkeypatch.setattr(outbox, "_last_kick", {})
     with django_capture_on_commit_callbacks(execute=True):
         outbox.outbox_write(event="test.event", payload={})
     assert kicked == [True]
