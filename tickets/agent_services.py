@@ -33,7 +33,7 @@ from tickets.models import (
     Tag,
     TeamMembership,
 )
-from tickets.redaction import redact
+from helpdesk.redaction import redact
 from tickets.routing import forget_routing
 from tickets.selectors import policy_for
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts

@@ -35,7 +35,7 @@ from tickets.models import (
     Evidence,
     PlatformClaimPolicy,
 )
-from tickets.redaction import redact, redact_fields
+from helpdesk.redaction import redact, redact_fields
 from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
 from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start

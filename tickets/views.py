@@ -39,7 +39,7 @@ from tickets.forms import (
     WithdrawForm,
 )
 from tickets.models import Claim, Evidence
-from tickets.redaction import BANK_CARD, ID_NUMBER, SECRET
+from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 
 _TOKENS = "claim_form_tokens"
 

@@ -5,7 +5,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tickets.redaction import BANK_CARD, ID_NUMBER, SECRET, luhn_valid, redact
+from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET, luhn_valid, redact
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
