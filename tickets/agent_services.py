@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
+from helpdesk.redaction import redact
 from tickets import triage
 from tickets.models import (
     OPEN_STATUSES,
@@ -33,7 +34,6 @@ from tickets.models import (
     Tag,
     TeamMembership,
 )
-from helpdesk.redaction import redact
 from tickets.routing import forget_routing
 from tickets.selectors import policy_for
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts

@@ -23,6 +23,7 @@ from contacts.models import Platform, ProblemType, Severity
 from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
+from helpdesk.redaction import redact, redact_fields
 from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets import triage
 from tickets.callbacks import callback_for_new_claim
@@ -35,7 +36,6 @@ from tickets.models import (
     Evidence,
     PlatformClaimPolicy,
 )
-from helpdesk.redaction import redact, redact_fields
 from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
 from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start

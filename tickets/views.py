@@ -24,6 +24,7 @@ from contacts.selectors import official_callback_number
 from helpdesk import services as account_services
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
+from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload, private_file_response
 from tickets import drafts, selectors, services
 from tickets.callbacks import callback_request, pending_callback
@@ -39,7 +40,6 @@ from tickets.forms import (
     WithdrawForm,
 )
 from tickets.models import Claim, Evidence
-from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 
 _TOKENS = "claim_form_tokens"
 
