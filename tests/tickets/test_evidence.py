@@ -178,7 +178,7 @@ def test_quarantined_evidence_leaves_by_no_path_and_the_clean_file_by_all_three(
     client, customer, agent, platform
 ):
     """Customer page, agent workspace and API all go through tickets.evidence.serve_evidence: while the file
-    is in quarantine (EXIF and whatever was appended still in it) each says "being checked", never the bytes."""
+    is in quarantine (EXIF and whatever was appended still in it) each says "being checked", never bytes."""
     from django.core.cache import cache
     from rest_framework.test import APIClient
 
