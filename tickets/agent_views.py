@@ -1,7 +1,8 @@
 """The agent workspace: queue, take next, the ticket page and its actions, bulk actions, supervisor view.
 
 Customers get 404 on every page here (they must not learn the workspace exists); an agent gets 404 for a
-claim outside their teams, exactly as for a reference that does not exist.
+claim outside their teams, exactly as for a reference that does not exist. Who sees which claim is decided
+in ``tickets.access`` only.
 """
 
 from __future__ import annotations
@@ -366,7 +367,8 @@ def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResp
 @agent_required
 @require_GET
 def supervisor(request: HttpRequest) -> HttpResponse:
-    if not _agent(request).is_supervisor:
+    # The figures count every team and link to their claims: for those who see every team.
+    if not access.sees_every_team(_agent(request)):
         raise Http404
     return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures(cached=True)})
 
