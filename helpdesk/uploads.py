@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -339,7 +339,13 @@ def delete_private(name: str) -> None:
 
 
 def private_file_response(name: str, *, download_name: str, content_type: str) -> FileResponse:
-    """Stream a stored file as a download. The caller must have checked the viewer may see it."""
+    """Stream a stored file as a download. The caller must have checked the viewer may see it.
+
+    A file still in quarantine never leaves (its raw bytes may carry EXIF or an appended payload): callers
+    check first and say "still being checked"; this refuses as the last line of defence.
+    """
+    if is_quarantined(name):
+        raise Http404
     response = FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,

@@ -9,10 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact
 from tickets import triage
+from tickets.access import claims_visible_to, may_handle
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -32,7 +31,6 @@ from tickets.models import (
     Priority,
     RoutingRule,
     Tag,
-    TeamMembership,
 )
 from tickets.routing import forget_routing
 from tickets.selectors import policy_for
@@ -53,50 +51,7 @@ AGENT_STATUSES = (
 TAKEABLE_STATUSES = (ClaimStatus.NEW, ClaimStatus.OPEN)
 
 
-# --- who may act ----------------------------------------------------------------------------------------
-TEAM_IDS_TTL = 300
-
-
-def _team_ids_key(user_id: int) -> str:
-    return f"agent:teams:{user_id}"
-
-
-def team_ids_for(user: User) -> list[int]:
-    """The user's team ids, from the cache (memberships change rarely; a change clears the entry)."""
-    cached = getattr(user, "_team_ids", None)
-    if cached is None:
-        key = _team_ids_key(user.pk)
-        cached = cache.get(key)
-        if cached is None:
-            cached = list(TeamMembership.objects.filter(user=user).values_list("team_id", flat=True))
-            cache.set(key, cached, TEAM_IDS_TTL)
-        user._team_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def forget_team_ids(user_id: int) -> None:
-    cache.delete(_team_ids_key(user_id))
-
-
-def claims_visible_to(agent: User) -> QuerySet[Claim]:
-    """Supervisors see every claim; agents their teams' claims.
-
-    The ids are literal values, not a subquery: with one team the planner walks the team's queue index in
-    order and stops after a page, instead of sorting the whole team's queue.
-    """
-    if not agent.is_agent:
-        return Claim.objects.none()
-    if agent.is_supervisor:
-        return Claim.objects.all()
-    return Claim.objects.filter(team_id__in=team_ids_for(agent))
-
-
-def may_handle(agent: User, claim: Claim) -> bool:
-    if not agent.is_agent:
-        return False
-    return agent.is_supervisor or (claim.team_id is not None and claim.team_id in team_ids_for(agent))
-
-
+# --- who may act: the rule lives in tickets.access ---------------------------------------------------
 def _lock_for(agent: User, claim: Claim) -> Claim:
     """The claim locked for update; 404 for anyone outside its team, like a claim that does not exist."""
     locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()

@@ -1,7 +1,8 @@
 """The agent workspace: queue, take next, the ticket page and its actions, bulk actions, supervisor view.
 
 Customers get 404 on every page here (they must not learn the workspace exists); an agent gets 404 for a
-claim outside their teams, exactly as for a reference that does not exist.
+claim outside their teams, exactly as for a reference that does not exist. Who sees which claim is decided
+in ``tickets.access`` only.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contacts.models import Platform, ProblemType
 from helpdesk.models import Role, User
-from helpdesk.uploads import private_file_response
+from tickets import access
 from tickets import agent_services as svc
 from tickets import queue as q
 from tickets.agent_forms import (
@@ -41,7 +42,8 @@ from tickets.agent_forms import (
     StatusForm,
     TagForm,
 )
-from tickets.models import Claim, Evidence, Macro, RoutingRule, Team
+from tickets.evidence import evidence_pending_page, serve_evidence
+from tickets.models import Claim, Macro, RoutingRule, Team
 from tickets.triage import explain
 
 View = Callable[..., HttpResponseBase]
@@ -77,10 +79,7 @@ def _filter_options(agent: User) -> dict[str, Any]:
     options = cast(
         dict[str, Any], cache.get_or_set(f"agent:filter-options:{get_language()}", load, FILTER_OPTIONS_TTL)
     )
-    if not agent.is_supervisor:
-        mine = set(svc.team_ids_for(agent))
-        options = {**options, "teams": [t for t in options["teams"] if t[0] in mine]}
-    return options
+    return {**options, "teams": [t for t in options["teams"] if access.may_see_team(agent, t[0])]}
 
 
 # --- queue ----------------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or not references:
         messages.error(request, _("Select claims and an action."))
         return redirect("agent:queue")
-    claims = list(svc.claims_visible_to(agent).filter(reference__in=references).order_by("id"))
+    claims = list(access.claims_visible_to(agent).filter(reference__in=references).order_by("id"))
     order = {ref: i for i, ref in enumerate(references)}
     claims.sort(key=lambda c: order.get(c.reference, 0))
     action = form.cleaned_data["action"]
@@ -178,7 +177,7 @@ def _bulk_action(
 
 # --- the ticket workspace -------------------------------------------------------------------------------
 def _get_claim(request: HttpRequest, reference: str) -> Claim:
-    return q.claim_for_agent(agent=_agent(request), reference=reference)
+    return access.claim_for_agent(agent=_agent(request), reference=reference)
 
 
 def _auto_id(action: str) -> str:
@@ -194,7 +193,7 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
         "sla": q.sla_state(claim),
         "events": events,
         "evidence": q.claim_evidence(claim),
-        "others": q.other_claims_of_customer(claim),
+        "others": q.other_claims_of_customer(claim, viewer=agent),
         "macros": q.macros_for(claim),
         "channels": q.official_channels(claim),
         "fakes": q.known_fakes(claim),
@@ -237,11 +236,9 @@ def presence(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def evidence(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
     claim = _get_claim(request, reference)
-    item = Evidence.objects.filter(claim=claim, pk=evidence_id).first()
-    if item is None:
-        raise Http404
-    return private_file_response(
-        item.storage_name, download_name=item.original_name, content_type=item.content_type
+    back = reverse("agent:ticket", args=[claim.reference])
+    return serve_evidence(
+        claim=claim, evidence_id=evidence_id, not_ready=lambda: evidence_pending_page(request, back_url=back)
     )
 
 
@@ -274,7 +271,7 @@ def _assignee(agent: User, data: dict[str, Any]) -> User | None:
 
 def _into(agent: User, reference: str) -> Claim:
     try:
-        return q.claim_for_agent(agent=agent, reference=reference.strip())
+        return access.claim_for_agent(agent=agent, reference=reference)
     except Http404:
         raise ValidationError(_("No claim with this reference in your teams.")) from None
 
@@ -370,7 +367,8 @@ def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResp
 @agent_required
 @require_GET
 def supervisor(request: HttpRequest) -> HttpResponse:
-    if not _agent(request).is_supervisor:
+    # The figures count every team and link to their claims: for those who see every team.
+    if not access.sees_every_team(_agent(request)):
         raise Http404
     return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures(cached=True)})
 

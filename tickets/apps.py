@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _membership_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     # Cache invalidation only: an agent's team ids are cached, and access follows them.
-    from tickets.agent_services import forget_team_ids
+    from tickets.access import forget_team_ids
 
     forget_team_ids(instance.user_id)
 

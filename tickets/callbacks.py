@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from helpdesk.audit import audit_record
 from helpdesk.models import Role, User
 from helpdesk.notifications import NotifyItem, notify, notify_many
 from helpdesk.outbox import outbox_write
+from tickets.access import callbacks_visible_to, may_handle
 from tickets.models import (
     OPEN_STATUSES,
     Callback,
@@ -186,6 +188,8 @@ def callback_record_attempt(*, callback: Callback, agent: User, outcome: str, no
     now = timezone.now()
     with transaction.atomic():
         locked = Callback.objects.select_for_update().select_related("claim").get(pk=callback.pk)
+        if not may_handle(agent, locked.claim):
+            raise Http404  # another team's call-back: as if it did not exist (tickets.access)
         if locked.status != CallbackStatus.PENDING:
             raise ValidationError(_("This call-back is already closed."), code="closed")
         CallbackAttempt.objects.create(callback=locked, agent=agent, outcome=outcome, note=note[:300], at=now)
@@ -239,11 +243,13 @@ def callback_record_attempt(*, callback: Callback, agent: User, outcome: str, no
 
 
 def callbacks_for_agent(*, agent: User, limit: int = 100) -> list[Callback]:
-    """The call-back list: pending ones the agent owns or nobody owns yet, soonest due first."""
+    """The call-back list: pending ones of the agent's teams (tickets.access) that the agent owns or nobody
+    owns yet, soonest due first."""
     from django.db.models import Q
 
     return list(
-        Callback.objects.filter(status=CallbackStatus.PENDING)
+        callbacks_visible_to(agent)
+        .filter(status=CallbackStatus.PENDING)
         .filter(Q(owner=agent) | Q(owner__isnull=True))
         .select_related("claim", "claim__platform")
         .order_by("due_at", "id")[:limit]

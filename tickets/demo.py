@@ -1,18 +1,44 @@
-"""Demo claims for customer@demo.claimdesk.cn on 星云卡盟 (platform slug ``xingyun``). Idempotent."""
+"""Demo teams and claims. Idempotent.
+
+Teams (the general and senior teams of migration 0005): ``agent@demo.claimdesk.cn`` works General,
+``agent2@demo.claimdesk.cn`` Senior, the supervisor both. Claims of customer@demo.claimdesk.cn: three on
+星云卡盟 (``xingyun``), routed to General, and two on 蓝鲸卡盟 (``lanjing``) that the routing rules send to
+Senior (an account theft and a high-value top-up, which also gets a call-back): each team has open claims.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from contacts.models import Platform, ProblemType
+from helpdesk.audit import audit_record
 from helpdesk.models import User
-from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, PlatformClaimPolicy
+from tickets.models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    EventKind,
+    PlatformClaimPolicy,
+    Team,
+    TeamMembership,
+)
 from tickets.services import ClaimInput, claim_confirm_resolved, claim_create
 
 DEMO_CUSTOMER = "customer@demo.claimdesk.cn"
+
+# team slug, name, is_general, is_senior (as created by migration 0005)
+DEMO_TEAMS = [
+    ("general", "综合组 General", True, False),
+    ("senior", "高级组 Senior", False, True),
+]
+DEMO_MEMBERS = {
+    "agent@demo.claimdesk.cn": ("general",),
+    "agent2@demo.claimdesk.cn": ("senior",),
+    "supervisor@demo.claimdesk.cn": ("general", "senior"),
+}
 
 DEMO_CLAIMS = [
     # order number, problem type, amount, channel, hours ago, description, outcome
@@ -45,8 +71,31 @@ DEMO_CLAIMS = [
     ),
 ]
 
+# Claims the routing rules send to the senior team (platform 蓝鲸卡盟): same columns, all left open.
+SENIOR_CLAIMS = [
+    (
+        "LJ20261121003",
+        "account-stolen",
+        "268.00",
+        "wechat",
+        5,
+        "蓝鲸卡盟账号今天上午被盗，登录手机号被改，账户余额268元被用来购买卡密，已修改密码但无法登录。",
+        "compensation",
+    ),
+    (
+        "LJ20261122008",
+        "topup-not-credited",
+        "800.00",
+        "alipay",
+        2,
+        "在蓝鲸卡盟充值800元，支付宝已扣款，两小时后仍未到账，客服在线聊天无人回复。",
+        "reissue",
+    ),
+]
+
 
 def seed() -> None:
+    seed_teams()
     customer = User.objects.filter(email=DEMO_CUSTOMER).first()
     if customer is None:
         return
@@ -68,29 +117,11 @@ def seed() -> None:
         )
     now = timezone.now()
     for order, type_slug, amount, channel, hours_ago, description, outcome in DEMO_CLAIMS:
-        if Claim.objects.filter(customer=customer, platform=platform, order_number=order).exists():
-            continue
-        problem_type = ProblemType.objects.filter(slug=type_slug).first()
-        if problem_type is None:
-            continue
-        claim = claim_create(
-            customer=customer,
-            data=ClaimInput(
-                platform=platform,
-                problem_type=problem_type,
-                order_number=order,
-                product="游戏点卡" if type_slug != "card-code-invalid" else "50元话费卡",
-                amount=Decimal(amount),
-                payment_channel=channel,
-                paid_at=now - timedelta(hours=hours_ago, minutes=20),
-                description=description,
-                desired_outcome=outcome,
-                contact_phone="+8613800138000",
-                preferred_contact="phone",
-            ),
+        claim = _claim(
+            customer, platform, now, order, type_slug, amount, channel, hours_ago, description, outcome
         )
-        Claim.objects.filter(pk=claim.pk).update(created_at=now - timedelta(hours=hours_ago))
-        ClaimEvent.objects.filter(claim=claim).update(created_at=now - timedelta(hours=hours_ago))
+        if claim is None:
+            continue
         if type_slug == "card-code-invalid":
             ClaimEvent.objects.create(
                 claim=claim,
@@ -102,3 +133,60 @@ def seed() -> None:
             Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.WAITING_ON_CUSTOMER)
         if type_slug == "duplicate-charge":
             claim_confirm_resolved(claim=claim, actor=customer)
+    lanjing, _created = Platform.objects.get_or_create(slug="lanjing", defaults={"name": "蓝鲸卡盟"})
+    for row in SENIOR_CLAIMS:
+        _claim(customer, lanjing, now, *row)
+
+
+def seed_teams() -> None:
+    """The demo staff join their teams (added only: a membership changed by hand is left alone)."""
+    teams = {
+        slug: Team.objects.get_or_create(
+            slug=slug, defaults={"name": name, "is_general": is_general, "is_senior": is_senior}
+        )[0]
+        for slug, name, is_general, is_senior in DEMO_TEAMS
+    }
+    for user in User.objects.filter(email__in=list(DEMO_MEMBERS)):
+        for slug in DEMO_MEMBERS[user.email]:
+            _membership, created = TeamMembership.objects.get_or_create(user=user, team=teams[slug])
+            if created:
+                audit_record(actor=None, action="team.member_added", obj=teams[slug], after={"user": user.pk})
+
+
+def _claim(
+    customer: User,
+    platform: Platform,
+    now: datetime,
+    order: str,
+    type_slug: str,
+    amount: str,
+    channel: str,
+    hours_ago: int,
+    description: str,
+    outcome: str,
+) -> Claim | None:
+    """File one demo claim through ``claim_create`` (triage, routing, SLA, call-back), dated hours ago."""
+    if Claim.objects.filter(customer=customer, platform=platform, order_number=order).exists():
+        return None
+    problem_type = ProblemType.objects.filter(slug=type_slug).first()
+    if problem_type is None:
+        return None
+    claim = claim_create(
+        customer=customer,
+        data=ClaimInput(
+            platform=platform,
+            problem_type=problem_type,
+            order_number=order,
+            product="游戏点卡" if type_slug != "card-code-invalid" else "50元话费卡",
+            amount=Decimal(amount),
+            payment_channel=channel,
+            paid_at=now - timedelta(hours=hours_ago, minutes=20),
+            description=description,
+            desired_outcome=outcome,
+            contact_phone="+8613800138000",
+            preferred_contact="phone",
+        ),
+    )
+    Claim.objects.filter(pk=claim.pk).update(created_at=now - timedelta(hours=hours_ago))
+    ClaimEvent.objects.filter(claim=claim).update(created_at=now - timedelta(hours=hours_ago))
+    return claim

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from contacts.models import PUBLISHED_STATES, ContactChannel
 from helpdesk.models import User
-from tickets.agent_services import claims_visible_to, team_ids_for
+from tickets.access import claims_visible_to, may_see_team, other_claims_visible_to
 from tickets.models import (
     NO_DUE_TIME,
     OPEN_STATUSES,
@@ -170,7 +170,7 @@ def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Cla
     elif not filters.q:
         qs = qs.filter(status__in=sorted(s.value for s in OPEN_STATUSES))
     if filters.team:
-        if not agent.is_supervisor and filters.team not in team_ids_for(agent):
+        if not may_see_team(agent, filters.team):
             raise Http404
         qs = qs.filter(team_id=filters.team)
     if filters.platform:
@@ -240,20 +240,7 @@ def sla_state(claim: Claim, now: datetime | None = None) -> str:
     return ""
 
 
-# --- the workspace --------------------------------------------------------------------------------------
-def claim_for_agent(*, agent: User, reference: str) -> Claim:
-    """The claim if this agent may handle it, else 404 (another team's claim is not confirmed to exist)."""
-    claim = (
-        claims_visible_to(agent)
-        .filter(reference=reference.upper())
-        .select_related("platform", "problem_type", "assignee", "team", "customer", "merged_into")
-        .first()
-    )
-    if claim is None:
-        raise Http404
-    return claim
-
-
+# --- the workspace (the claim itself comes from tickets.access.claim_for_agent) -----------------------
 def full_timeline(claim: Claim) -> list[ClaimEvent]:
     """Every event, internal notes included (for staff only)."""
     events = list(ClaimEvent.objects.filter(claim=claim).order_by("created_at", "id"))
@@ -264,10 +251,10 @@ def full_timeline(claim: Claim) -> list[ClaimEvent]:
     return events
 
 
-def other_claims_of_customer(claim: Claim, limit: int = 20) -> list[Claim]:
+def other_claims_of_customer(claim: Claim, *, viewer: User, limit: int = 20) -> list[Claim]:
+    """The customer's other claims this viewer may open: another team's are not even listed."""
     return list(
-        Claim.objects.filter(customer_id=claim.customer_id)
-        .exclude(pk=claim.pk)
+        other_claims_visible_to(viewer, claim)
         .only("id", "reference", "status", "subject", "created_at", "priority", "team_id")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -325,7 +312,8 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
 
     One grouped pass over the open claims (team x priority x assigned, with the SLA counts as filters),
     one per-agent count, one ordered read of the oldest unassigned (its own partial index) and the team
-    names. With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors.
+    names. With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors:
+    that is sound because a supervisor sees every team (``tickets.access.sees_every_team``).
     """
     if cached:
         return cast(

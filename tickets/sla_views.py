@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from helpdesk.models import User
+from tickets.access import callback_for_agent, sees_every_team
 from tickets.callbacks import callback_record_attempt, callbacks_for_agent
-from tickets.models import Callback, CallbackOutcome, CallbackStatus
+from tickets.models import CallbackOutcome, CallbackStatus
 from tickets.reports import sla_report
 
 
@@ -50,8 +51,8 @@ def callback_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
     agent = _agent(request)
-    callback = Callback.objects.filter(pk=callback_id, status=CallbackStatus.PENDING).first()
-    if callback is None:
+    callback = callback_for_agent(agent=agent, callback_id=callback_id)
+    if callback.status != CallbackStatus.PENDING:
         raise Http404
     form = AttemptForm(request.POST)
     if not form.is_valid():
@@ -75,7 +76,7 @@ def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
 @login_required
 def sla_report_view(request: HttpRequest) -> HttpResponse:
     user = _agent(request)
-    if not user.is_supervisor:
+    if not sees_every_team(user):  # the report counts every team's claims
         raise Http404
     try:
         days = max(1, min(int(request.GET.get("days", "30")), 365))

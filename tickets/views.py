@@ -12,7 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +25,10 @@ from helpdesk import services as account_services
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
 from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
-from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload, private_file_response
+from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
 from tickets import drafts, selectors, services
 from tickets.callbacks import callback_request, pending_callback
+from tickets.evidence import evidence_pending_page, serve_evidence
 from tickets.forms import (
     ACCESS_LOSS_TYPES,
     DEFAULT_EVIDENCE_HINT,
@@ -452,13 +453,9 @@ def claim_add_evidence(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponseBase:
     claim = _get_claim(request, reference)
-    evidence = Evidence.objects.filter(claim=claim, pk=evidence_id).first()
-    if evidence is None:
-        raise Http404
-    if not evidence.is_ready:
-        return render(request, "tickets/evidence_pending.html", {"claim": claim}, status=409)
-    return private_file_response(
-        evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
+    back = reverse("tickets:detail", args=[claim.reference])
+    return serve_evidence(
+        claim=claim, evidence_id=evidence_id, not_ready=lambda: evidence_pending_page(request, back_url=back)
     )
 
 

@@ -450,6 +450,6 @@ def test_teams_are_edited_in_the_admin_with_an_audit_entry(login_as, supervisor,
     )
     assert response.status_code == 302, response.context["errors"] if response.context else response
     assert AuditEntry.objects.filter(action="team.saved", object_repr="夜班").exists()
-    from tickets.agent_services import team_ids_for
+    from tickets.access import team_ids_for
 
     assert Team.objects.get(slug="night").pk in team_ids_for(User.objects.get(pk=team_agent.pk))

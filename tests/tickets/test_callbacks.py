@@ -13,7 +13,7 @@ from helpdesk.models import Notification
 from helpdesk.outbox import relay
 from tests.conftest import totp_device
 from tests.contacts.conftest import draft, evidence
-from tests.factories import ClaimFactory, StaffFactory
+from tests.factories import ClaimFactory, StaffFactory, TeamFactory, join_team
 from tickets import callbacks
 from tickets.models import Callback, CallbackStatus, ClaimEvent
 
@@ -33,6 +33,17 @@ def official_hotline(platform, directory_admin, second_directory_admin):
     return directory.proposal_approve(
         actor=second_directory_admin, proposal=proposal, fingerprint=proposal.fingerprint
     )
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(slug="callbacks", name="Call-backs")
+
+
+@pytest.fixture
+def agent(agent, team):
+    """Call-backs are team-scoped like their claims (tickets.access): the agent works the claims' team."""
+    return join_team(agent, team)
 
 
 def deliver() -> None:
@@ -87,10 +98,10 @@ def test_a_bad_phone_number_or_window_is_explained_and_nothing_is_lost(login_as,
 
 
 def test_unreached_after_the_last_attempt_tells_the_customer_and_notes_the_claim(
-    settings, customer, platform, agent
+    settings, customer, platform, agent, team
 ):
     settings.CALLBACK_MAX_ATTEMPTS = 2
-    claim = ClaimFactory(customer=customer, platform=platform)
+    claim = ClaimFactory(customer=customer, platform=platform, team=team)
     callback = callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     callbacks.callback_record_attempt(callback=callback, agent=agent, outcome="no_answer")
     callback.refresh_from_db()
@@ -105,8 +116,8 @@ def test_unreached_after_the_last_attempt_tells_the_customer_and_notes_the_claim
         callbacks.callback_record_attempt(callback=callback, agent=agent, outcome="reached")
 
 
-def test_reached_closes_the_call_back(customer, platform, agent):
-    claim = ClaimFactory(customer=customer, platform=platform)
+def test_reached_closes_the_call_back(customer, platform, agent, team):
+    claim = ClaimFactory(customer=customer, platform=platform, team=team)
     callback = callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     callbacks.callback_record_attempt(callback=callback, agent=agent, outcome="reached", note="已补发")
     callback.refresh_from_db()
@@ -126,8 +137,8 @@ def test_overdue_call_backs_alert_once(customer, platform, supervisor):
     assert alerted == {owner.pk, supervisor.pk}
 
 
-def test_the_agent_list_is_for_agents_only_and_records_attempts(login_as, customer, platform, agent):
-    claim = ClaimFactory(customer=customer, platform=platform, amount=Decimal("800"))
+def test_the_agent_list_is_for_agents_only_and_records_attempts(login_as, customer, platform, agent, team):
+    claim = ClaimFactory(customer=customer, platform=platform, amount=Decimal("800"), team=team)
     callback = callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     assert login_as(customer).get("/agent/callbacks/").status_code == 404
     client = login_as(agent)

@@ -15,3 +15,58 @@ def test_seed_demo_creates_the_demo_claims_once(db):
         ClaimStatus.WAITING_ON_CUSTOMER,
         ClaimStatus.RESOLVED,
     }
+
+
+DEMO_TEAMS = {
+    "agent@demo.claimdesk.cn": {"general"},
+    "agent2@demo.claimdesk.cn": {"senior"},
+    "supervisor@demo.claimdesk.cn": {"general", "senior"},
+}
+
+
+def test_seed_demo_puts_the_demo_staff_in_exactly_their_teams(db):
+    from tickets.models import TeamMembership
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    rows = TeamMembership.objects.filter(user__email__endswith="@demo.claimdesk.cn").values_list(
+        "user__email", "team__slug"
+    )
+    found: dict[str, set[str]] = {}
+    for email, slug in rows:
+        found.setdefault(email, set()).add(slug)
+    assert found == DEMO_TEAMS
+
+
+def test_each_demo_agent_has_a_queue_a_claim_to_take_and_only_their_teams_workspace(db, login_as):
+    from django.core.cache import cache
+
+    from helpdesk.models import User
+    from tickets import queue
+
+    cache.clear()  # team ids are cached
+    call_command("seed_demo")
+    open_claims = Claim.objects.filter(customer__email="customer@demo.claimdesk.cn").exclude(
+        status__in=[ClaimStatus.RESOLVED, ClaimStatus.CLOSED]
+    )
+    by_team = {slug: list(open_claims.filter(team__slug=slug)) for slug in ("general", "senior")}
+    assert by_team["general"] and by_team["senior"], "each team needs open demo claims"
+    for email, own, other in (
+        ("agent@demo.claimdesk.cn", "general", "senior"),
+        ("agent2@demo.claimdesk.cn", "senior", "general"),
+    ):
+        agent = User.objects.get(email=email)
+        page = queue.queue_for_agent(agent=agent)
+        assert page.claims and {claim.team.slug for claim in page.claims} == {own}
+        client = login_as(agent)
+        listing = client.get("/agent/queue/")
+        assert listing.status_code == 200 and by_team[own][0].reference in listing.content.decode()
+        assert client.get(f"/agent/tickets/{by_team[own][0].reference}/").status_code == 200
+        assert client.get(f"/agent/tickets/{by_team[other][0].reference}/").status_code == 404
+        taken = client.post("/agent/queue/take-next/")
+        assert taken.status_code == 302 and taken["Location"].startswith("/agent/tickets/")
+        claim = Claim.objects.get(reference=taken["Location"].split("/")[3])
+        assert claim.team.slug == own and claim.assignee == agent
+    supervisor = login_as(User.objects.get(email="supervisor@demo.claimdesk.cn"))
+    for claims in by_team.values():
+        assert supervisor.get(f"/agent/tickets/{claims[0].reference}/").status_code == 200

@@ -172,3 +172,63 @@ def test_an_image_that_passes_the_quick_check_but_cannot_be_decoded_is_removed_w
     assert ClaimEvent.objects.filter(claim=claim, data__removed="broken.png").exists()
     page = client.get(f"/claims/{claim.reference}/").content.decode()
     assert "broken.png" in page and "已被移除" in page
+
+
+def test_quarantined_evidence_leaves_by_no_path_and_the_clean_file_by_all_three(
+    client, customer, agent, platform
+):
+    """Customer page, agent workspace and API all go through tickets.evidence.serve_evidence: while the file
+    is in quarantine (EXIF and whatever was appended still in it) each says "being checked", never bytes."""
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    from tests.conftest import current_code, totp_device
+    from tests.factories import TeamFactory, join_team
+
+    cache.clear()  # team ids are cached
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(out, format="JPEG", exif=exif)
+    client.force_login(customer)
+    _file_claim(client, platform, SimpleUploadedFile("photo.jpg", out.getvalue()))
+    evidence = Evidence.objects.get()
+    claim = evidence.claim
+    if claim.team is None:
+        Claim.objects.filter(pk=claim.pk).update(team=TeamFactory(slug="evidence-desk"))
+        claim.refresh_from_db()
+    join_team(agent, claim.team)
+    api = APIClient()
+    api.force_authenticate(customer)
+    staff = APIClient()
+    staff.force_login(agent)
+    staff.post("/accounts/2fa/", {"otp_token": current_code(totp_device(agent))})
+
+    def answers() -> list:
+        return [
+            client.get(f"/claims/{claim.reference}/evidence/{evidence.pk}/"),
+            api.get(f"/api/v1/claims/{claim.reference}/evidence/{evidence.pk}/"),
+            staff.get(f"/agent/tickets/{claim.reference}/evidence/{evidence.pk}/"),
+        ]
+
+    pending = answers()
+    assert [r.status_code for r in pending] == [409, 409, 409]
+    assert all(not hasattr(r, "streaming_content") for r in pending)
+    assert pending[2]["Retry-After"] == "5"
+    assert f'href="/agent/tickets/{claim.reference}/"' in pending[2].content.decode()
+    workspace = staff.get(f"/agent/tickets/{claim.reference}/").content.decode()
+    assert "正在检查，稍后即可查看" in workspace and f"/evidence/{evidence.pk}/" not in workspace
+    relay()
+    served = [b"".join(r.streaming_content) for r in answers()]
+    assert served[0] == served[1] == served[2]
+    assert not Image.open(io.BytesIO(served[0])).getexif()
+
+
+def test_the_file_primitive_refuses_a_quarantined_name():
+    import pytest
+    from django.http import Http404
+
+    from helpdesk.uploads import private_file_response
+
+    with pytest.raises(Http404):
+        private_file_response("quarantine/evidence/x.png", download_name="x.png", content_type="image/png")

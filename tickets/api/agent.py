@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from helpdesk.api.errors import error_body
 from helpdesk.models import User
+from tickets import access
 from tickets import agent_services as svc
 from tickets import queue as q
 from tickets.agent_forms import QueueFilterForm
@@ -175,5 +176,5 @@ class TakeNextView(APIView):
         claim = svc.claim_take_next(agent=_agent(request))
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        claim = q.claim_for_agent(agent=cast(User, request.user), reference=claim.reference)
+        claim = access.claim_for_agent(agent=cast(User, request.user), reference=claim.reference)
         return Response(queue_item(claim))

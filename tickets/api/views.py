@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBase
+from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -28,7 +28,6 @@ from rest_framework.throttling import UserRateThrottle
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.models import User
-from helpdesk.uploads import private_file_response
 from tickets import selectors, services
 from tickets.api.serializers import (
     ClaimCreateSerializer,
@@ -40,6 +39,7 @@ from tickets.api.serializers import (
     ReopenSerializer,
     ReplySerializer,
 )
+from tickets.evidence import serve_evidence
 from tickets.models import Claim, Evidence
 from tickets.views import clean_files, masking_messages
 
@@ -317,20 +317,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)")
     def evidence_file(self, request: Request, reference: str, evidence_id: str) -> HttpResponseBase:
-        claim = self.get_object()
-        evidence = Evidence.objects.filter(claim=claim, pk=int(evidence_id)).first()
-        if evidence is None:
-            raise Http404
-        if not evidence.is_ready:
-            return Response(
-                error_body(
-                    "evidence_not_ready", _("This file is still being checked; try again in a few seconds.")
-                ),
-                status=status.HTTP_409_CONFLICT,
-                headers={"Retry-After": "5"},
-            )
-        return private_file_response(
-            evidence.storage_name, download_name=evidence.original_name, content_type=evidence.content_type
+        return serve_evidence(
+            claim=self.get_object(), evidence_id=int(evidence_id), not_ready=_evidence_not_ready
         )
 
     @extend_schema(
@@ -392,6 +380,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             RatingSerializer,
             lambda c, u, d: services.claim_rate(claim=c, actor=u, rating=d["rating"], comment=d["comment"]),
         )
+
+
+def _evidence_not_ready() -> Response:
+    return Response(
+        error_body("evidence_not_ready", _("This file is still being checked; try again in a few seconds.")),
+        status=status.HTTP_409_CONFLICT,
+        headers={"Retry-After": "5"},
+    )
 
 
 def _max_files() -> int:
