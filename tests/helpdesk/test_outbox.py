@@ -14,6 +14,11 @@ from helpdesk.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def test_event(monkeypatch):
+    monkeypatch.setattr(outbox, "_events", {**outbox._events, "test.event": __name__})
+
+
 @pytest.fixture
 def received(monkeypatch):
     calls: list[tuple[int, dict]] = []
