@@ -68,7 +68,8 @@ def test_a_resent_email_or_sms_carries_the_same_dedupe_id(customer):
         for handler in outbox.handlers_for(row.event):
             handler(row.pk, row.payload)
     ids = {m.message()["Message-ID"] for m in mail.outbox}
-    assert len(mail.outbox) == 2 and ids == {f"<outbox-{email_row.pk}@claimdesk.example>"}
+    assert len(mail.outbox) == 2 and len(ids) == 1
+    assert ids.pop().startswith(f"<outbox-{email_row.pk}@")
     assert {m.dedupe_key for m in sms.LoggingBackend.sent} == {f"outbox-{sms_row.pk}"}
 
 
