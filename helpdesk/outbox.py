@@ -12,7 +12,8 @@ Claim, commit, then act (healthchecks ``sendalerts``):
    (its writes happen exactly once). A handler that talks to the outside world (``external=True``: e-mail,
    SMS) runs outside any transaction, and the message is then marked in its own short transaction.
    A crash therefore re-sends at most the one message in flight, once its lease expires (``OUTBOX_LEASE``,
-   longer than the Celery hard time limit) and a later run leases it again.
+   longer than the Celery hard time limit) and a later run leases it again. Batches are small and a run
+   stops starting messages after ``RUN_BUDGET`` (inside the soft time limit), handing back the rest.
 A handler that raises is retried with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` the message is
 marked failed and stays visible to operators. A message whose event has no handler is a failure, never
 silently dispatched.
@@ -310,13 +311,36 @@ def handle_one(message: OutboxMessage, token: str) -> bool:
         return False
 
 
-def relay(*, batch_size: int = 100, max_batches: int = 20) -> int:
-    """Deliver due messages; returns how many were delivered. Safe to run concurrently."""
+# A run stops starting messages after this, well inside Celery's soft (60 s) and hard (90 s) limits, and
+# hands back the rows it leased but did not start; the next kick or beat run (every 10 s) goes on.
+RUN_BUDGET = timedelta(seconds=40)
+_clock = time.monotonic
+
+
+def _release(messages: list[OutboxMessage], token: str) -> None:
+    """Give back leased rows this run will not start (their attempt was never counted)."""
+    if messages:
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], locked_by=token).update(
+            locked_by="", lease_until=None
+        )
+
+
+def relay(*, batch_size: int = 20, max_batches: int = 100) -> int:
+    """Deliver due messages; returns how many were delivered. Safe to run concurrently.
+
+    Small batches: if the worker dies, the rows it leased but had not started wait for their lease.
+    """
     token = _relay_token()
+    deadline = _clock() + RUN_BUDGET.total_seconds()
     delivered = 0
     for _ in range(max_batches):
         messages = lease(token=token, batch_size=batch_size)
-        done = sum(handle_one(message, token) for message in messages)
+        done = 0
+        for index, message in enumerate(messages):
+            if _clock() >= deadline:
+                _release(messages[index:], token)
+                return delivered + done
+            done += handle_one(message, token)
         delivered += done
         # Keep going while there was work: handlers may have written follow-up rows (a fan-out's emails).
         if not messages or done == 0:

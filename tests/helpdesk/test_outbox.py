@@ -194,6 +194,21 @@ def test_a_run_whose_lease_was_taken_over_neither_sends_nor_marks(monkeypatch):
     assert message.attempts == 1
 
 
+def test_a_run_past_its_time_budget_hands_back_what_it_did_not_start(monkeypatch):
+    sent = _sender(monkeypatch)
+    ticks = iter(range(1000))
+    monkeypatch.setattr(outbox, "_clock", lambda: float(next(ticks)))  # one "second" per look at the clock
+    monkeypatch.setattr(outbox, "RUN_BUDGET", timedelta(seconds=3))
+    _write(6)
+    assert outbox.relay(batch_size=6) == 2
+    assert sent == [0, 1]
+    assert not OutboxMessage.objects.exclude(locked_by="").exists()  # nothing stays leased
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True, attempts=0).count() == 4
+    monkeypatch.setattr(outbox, "RUN_BUDGET", timedelta(hours=1))
+    assert outbox.relay() == 4  # the next run goes on at once, no lease to wait for
+    assert sorted(sent) == list(range(6))
+
+
 def test_a_database_handler_commits_its_writes_with_the_mark_or_not_at_all(monkeypatch, settings):
     from helpdesk.models import Heartbeat
 
