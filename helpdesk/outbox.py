@@ -32,7 +32,6 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -222,13 +221,10 @@ def lease(*, token: str, batch_size: int) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(locked_by=token, pk__in=ids).order_by("available_at", "id"))
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    attempts: int
+def _claim(message: OutboxMessage, token: str) -> int | None:
+    """Step 2: still ours? Count the attempt and renew the lease (one autocommitted UPDATE).
 
-
-def _claim(message: OutboxMessage, token: str) -> _Claimed | None:
-    """Step 2: still ours? Count the attempt and renew the lease (one autocommitted UPDATE)."""
+    Returns the number of this attempt, or None when the message is not ours to handle."""
     now = timezone.now()
     mine = OutboxMessage.objects.filter(
         pk=message.pk, locked_by=token, dispatched_at__isnull=True, failed_at__isnull=True
@@ -246,7 +242,7 @@ def _claim(message: OutboxMessage, token: str) -> _Claimed | None:
         return None
     if not mine.update(attempts=F("attempts") + 1, lease_until=now + settings.OUTBOX_LEASE):
         return None  # our lease ran out and another relay took the message over
-    return _Claimed(attempts=message.attempts + 1)
+    return attempts + 1
 
 
 def _run_handlers(message: OutboxMessage) -> None:
@@ -285,8 +281,8 @@ class _LeaseLost(Exception):
 
 def handle_one(message: OutboxMessage, token: str) -> bool:
     """Steps 2–3 for one leased message; True when it was delivered by this call."""
-    claimed = _claim(message, token)
-    if claimed is None:
+    attempt = _claim(message, token)
+    if attempt is None:
         return False
     external = any(h in _external for h in _handlers.get(message.event, ()))
     try:
@@ -307,7 +303,7 @@ def handle_one(message: OutboxMessage, token: str) -> bool:
         logger.warning("outbox: %s#%s lease taken over; its work was rolled back", message.event, message.pk)
         return False
     except Exception as exc:  # any handler failure is retried, never lost
-        _mark_failed(message, token, claimed.attempts, exc)
+        _mark_failed(message, token, attempt, exc)
         return False
 
 
