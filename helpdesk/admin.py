@@ -75,7 +75,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["id", "event", "created_at", "attempts", "dispatched_at", "failed_at", "last_error"]
+    list_display = [
+        "id", "event", "created_at", "attempts", "lease_until", "dispatched_at", "failed_at", "last_error"
+    ]  # fmt: skip
     list_filter = ["event"]
 
 

@@ -10,4 +10,10 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         # schema extensions, login/logout auditing, outbox handlers for notifications
+        from django.core import checks
+
         from helpdesk import notifications, schema, signals  # noqa: F401
+        from helpdesk.outbox import check_handlers
+
+        # Every outbox event the code may write has a handler (or is declared recorded-only).
+        checks.register(check_handlers, "outbox")

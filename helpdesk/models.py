@@ -200,6 +200,9 @@ class OutboxMessage(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # The relay run handling it, and until when: an expired lease (a worker died) is taken again.
+    locked_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -210,6 +213,12 @@ class OutboxMessage(models.Model):
                 fields=["available_at", "id"],
                 name="outbox_pending_idx",
                 condition=models.Q(dispatched_at__isnull=True, failed_at__isnull=True),
+            ),
+            # Pruning: dispatched rows past retention (helpdesk/retention.py).
+            models.Index(
+                fields=["dispatched_at"],
+                name="outbox_dispatched_idx",
+                condition=models.Q(dispatched_at__isnull=False),
             ),
         ]
 
@@ -384,6 +393,12 @@ class WebhookDelivery(models.Model):
                 condition=models.Q(status__in=["pending", "failed"]),
             ),
             models.Index(fields=["endpoint", "-created_at"], name="webhook_endpoint_log_idx"),
+            # Pruning: finished deliveries past retention (helpdesk/retention.py).
+            models.Index(
+                fields=["created_at"],
+                name="webhook_finished_idx",
+                condition=models.Q(status__in=["succeeded", "dead"]),
+            ),
         ]
 
     def __str__(self) -> str:

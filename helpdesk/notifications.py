@@ -31,9 +31,13 @@ from helpdesk.models import (
     NotificationTemplate,
     User,
 )
-from helpdesk.outbox import outbox_handler, outbox_write
+from helpdesk.outbox import declare_events, outbox_handler, outbox_write
 
 logger = logging.getLogger(__name__)
+
+declare_events(
+    "notification.send", "notification.send_many", "notification.email", "notification.sms", module=__name__
+)
 
 # Templates are edited by people: no loaders (no {% include %} of files), plain values in the context.
 # {% translate status_label %} works: rendering runs in the recipient's language.
@@ -222,7 +226,16 @@ def _render_for(
     return entry
 
 
-@outbox_handler("notification.email")
+def _message_id_header(message_id: int) -> str:
+    """One Message-ID per outbox row: if a crash makes the relay send this e-mail again, mail systems see
+    the same message twice and show it once."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "claimdesk.invalid"
+    return f"<outbox-{message_id}@{domain}>"
+
+
+# E-mail and SMS talk to the outside world: the relay runs them outside any transaction (no row is locked
+# while the gateway answers) and marks the row afterwards; a crash in between re-sends this one message.
+@outbox_handler("notification.email", external=True)
 def _send_email(message_id: int, payload: dict[str, Any]) -> None:
     user = User.objects.filter(pk=payload["user_id"], is_active=True).first()
     if user is None or not user.email:
@@ -231,19 +244,19 @@ def _send_email(message_id: int, payload: dict[str, Any]) -> None:
         subject=payload["subject"],
         body=payload["text"],
         to=[user.email],
-        headers={"X-ClaimDesk-Id": str(message_id)},
+        headers={"X-ClaimDesk-Id": str(message_id), "Message-ID": _message_id_header(message_id)},
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
     message.send()
 
 
-@outbox_handler("notification.sms")
+@outbox_handler("notification.sms", external=True)
 def _send_sms(message_id: int, payload: dict[str, Any]) -> None:
     user = User.objects.filter(pk=payload["user_id"], is_active=True).first()
     if user is None or not user.phone or not payload.get("text"):
         return
-    sms.send_sms(user.phone, payload["text"])
+    sms.send_sms(user.phone, payload["text"], dedupe_key=f"outbox-{message_id}")
 
 
 # --- Reads and writes for the bell ---------------------------------------------------------------------

@@ -328,6 +328,14 @@ CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_KICK_ON_COMMIT = env.boolean("OUTBOX_KICK_ON_COMMIT", not TESTING)
 OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 OUTBOX_KICK_MIN_INTERVAL = env.duration("OUTBOX_KICK_MIN_INTERVAL", timedelta(seconds=1))
+# How long a relay run holds a leased message; longer than CELERY_TASK_TIME_LIMIT (a run cannot outlive
+# it), so a live run is never overtaken and a dead run's message comes back after this.
+OUTBOX_LEASE = env.duration("OUTBOX_LEASE", timedelta(minutes=2))
+# Retention (helpdesk/retention.py, beat task helpdesk.prune): dispatched outbox rows, finished webhook
+# deliveries (delivered or given up); Idempotency-Key records go after IDEMPOTENCY_KEY_TTL.
+OUTBOX_RETENTION = env.duration("OUTBOX_RETENTION", timedelta(days=14))
+WEBHOOK_DELIVERY_RETENTION = env.duration("WEBHOOK_DELIVERY_RETENTION", timedelta(days=30))
+PRUNE_BATCH_SIZE = env.integer("PRUNE_BATCH_SIZE", 1000, minimum=1, maximum=100_000)
 # Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
 IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
 # Webhooks to platforms (helpdesk/webhooks.py).
@@ -338,7 +346,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "helpdesk.heartbeat", "schedule": 30.0, "kwargs": {"name": "beat"}},
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
-    "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
+    "prune": {"task": "helpdesk.prune", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},

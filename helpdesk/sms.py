@@ -30,6 +30,9 @@ class SmsError(Exception):
 class SmsMessage:
     to: str
     text: str
+    # The same key for a re-send of the same message (the outbox row's id), sent as ``webhook-id`` so
+    # the gateway can drop the duplicate.
+    dedupe_key: str = ""
 
 
 class SmsBackend(Protocol):
@@ -48,7 +51,7 @@ class LoggingBackend:
 
 class HttpGatewayBackend:
     def send(self, message: SmsMessage) -> str:
-        msg_id = f"sms_{uuid.uuid4().hex}"
+        msg_id = f"sms_{message.dedupe_key or uuid.uuid4().hex}"
         body = json.dumps({"to": message.to, "text": message.text}, ensure_ascii=False).encode()
         headers = webhook_signing.headers(
             secrets_=[settings.SMS_GATEWAY_SECRET], msg_id=msg_id, timestamp=timezone.now(), body=body
@@ -73,5 +76,5 @@ def get_backend() -> SmsBackend:
     return backend
 
 
-def send_sms(to: str, text: str) -> str:
-    return get_backend().send(SmsMessage(to=to, text=text))
+def send_sms(to: str, text: str, *, dedupe_key: str = "") -> str:
+    return get_backend().send(SmsMessage(to=to, text=text, dedupe_key=dedupe_key))

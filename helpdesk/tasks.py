@@ -23,8 +23,17 @@ def outbox_relay() -> int:
     return relay()
 
 
+@shared_task(name="helpdesk.prune", ignore_result=True)
+def prune() -> dict[str, int]:
+    """Hourly: delete what is past retention (outbox, idempotency keys, webhook deliveries, guest drafts)."""
+    from helpdesk.retention import prune as prune_all
+
+    return prune_all()
+
+
 @shared_task(name="helpdesk.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
+    """Kept for schedules saved before ``helpdesk.prune`` (which now does this among the rest)."""
     from helpdesk.api.idempotency import purge_expired
 
     return purge_expired()

@@ -109,7 +109,7 @@ def _assign_locked(claim: Claim, actor: User, assignee: User | None) -> None:
     )
     outbox_write(
         event="claim.assigned",
-        payload={"claim_id": claim.pk, "assignee_id": claim.assignee_id, "from": before},
+        payload={"claim_id": claim.pk, "assignee_id": claim.assignee_id, "from": before, "by": actor.pk},
     )
     if "status" in fields:
         outbox_write(

@@ -1,9 +1,12 @@
 """What happens after a claim changes: the outbox relay calls these (after commit, in Celery).
 
 Services only write outbox rows with ids (``claim.filed``, ``claim.status_changed`` …); this module turns
-them into notifications for the customer (bell, and email/SMS if they chose them) and webhooks to the
-claim's platform. Every handler is idempotent: notifications carry a dedupe key derived from the outbox
-message, and webhook deliveries are keyed by it too.
+them into notifications (the customer for replies and status changes; the assigned agent for an assignment
+or a customer's reply, as Zendesk's default triggers do) and webhooks to the claim's platform. Every event
+the tickets app writes is declared here and has a handler, or is declared ``recorded_only`` with the
+reason; the ``outbox.E001`` check fails start-up otherwise. These handlers only write rows (bell entries,
+e-mail/SMS outbox rows, webhook deliveries): the relay commits their writes together with marking the
+message done, so each happens once; notifications also carry a dedupe key derived from the message.
 """
 
 from __future__ import annotations
@@ -13,9 +16,52 @@ from typing import Any
 from django.utils import translation
 
 from helpdesk.notifications import notify
-from helpdesk.outbox import outbox_handler
+from helpdesk.outbox import declare_events, outbox_handler, recorded_only
 from helpdesk.webhooks import webhook_enqueue
 from tickets.models import Callback, Claim, ClaimStatus
+
+# Every event tickets/ writes (services, agent_services, callbacks); outbox_write refuses any other.
+declare_events(
+    "claim.filed",
+    "claim.status_changed",
+    "claim.replied",
+    "claim.info_requested",
+    "claim.assigned",
+    "claim.customer_replied",
+    "claim.evidence_added",
+    "claim.resolution_confirmed",
+    "claim.rated",
+    "claim.escalated",
+    "claim.merged",
+    "callback.requested",
+    "callback.completed",
+    module=__name__,
+)
+
+# Deliberately nothing after commit; the outbox row, the audit entry and the timeline are the record.
+recorded_only(
+    "claim.evidence_added",
+    reason="New files show on the claim's timeline; the customer usually adds them with a reply "
+    "(claim.customer_replied tells the assignee). Not a platform webhook event.",
+)
+recorded_only(
+    "claim.resolution_confirmed",
+    reason="The customer's own confirmation of a claim already resolved: the customer knows, the platform "
+    "was sent claim.resolved when it was resolved, the assignee sees it on the timeline.",
+)
+recorded_only(
+    "claim.rated",
+    reason="CSAT is read from the claim by the reports; telling the customer of their own rating is noise.",
+)
+recorded_only(
+    "claim.escalated",
+    reason="Internal: the timeline and the supervisor's figures show it; nothing for customer or platform.",
+)
+recorded_only(
+    "claim.merged",
+    reason="The merge closes the claim through claim.status_changed in the same transaction (customer "
+    "notification and platform webhook); the customer's timeline names the claim it was merged into.",
+)
 
 
 def _claim(payload: dict[str, Any]) -> Claim | None:
@@ -35,6 +81,7 @@ def _claim(payload: dict[str, Any]) -> Claim | None:
             "problem_type__slug",
             "subject",
             "platform__name",
+            "assignee_id",
         )
         .filter(pk=int(payload.get("claim_id") or 0))
         .first()
@@ -131,3 +178,52 @@ def on_callback(message_id: int, payload: dict[str, Any]) -> None:
         return
     event = "callback.completed" if callback.status != "pending" else "callback.requested"
     _webhook(claim, event, message_id, callback_due_at=callback.due_at.isoformat())
+
+
+def _tell_assignee(claim: Claim, event: str, message_id: int, assignee_id: int | None) -> None:
+    if not assignee_id:
+        return
+    notify(
+        user_ids=[assignee_id],
+        event=event,
+        context={"reference": claim.reference, "platform": claim.platform.name, "subject": claim.subject},
+        url=f"/agent/tickets/{claim.reference}/",
+        dedupe_key=f"outbox:{message_id}",
+    )
+
+
+@outbox_handler("claim.assigned")
+def on_assigned(message_id: int, payload: dict[str, Any]) -> None:
+    """The new assignee hears of it, unless they took the claim themselves. Staffing is internal: no
+    customer notification, no platform webhook."""
+    assignee_id = payload.get("assignee_id")
+    if not assignee_id or assignee_id == payload.get("by"):
+        return
+    claim = _claim(payload)
+    if claim is not None and claim.assignee_id == assignee_id:  # not reassigned again since
+        _tell_assignee(claim, "claim.assigned", message_id, assignee_id)
+
+
+@outbox_handler("claim.customer_replied")
+def on_customer_reply(message_id: int, payload: dict[str, Any]) -> None:
+    """The assigned agent hears of the customer's answer; an unassigned claim waits in its team's queue."""
+    claim = _claim(payload)
+    if claim is not None:
+        _tell_assignee(claim, "claim.customer_replied", message_id, claim.assignee_id)
+
+
+def _register_draft_pruner() -> None:
+    """Expired guest drafts join the core ``helpdesk.prune`` beat task (core cannot import tickets).
+
+    HOOK: ``tickets.drafts.purge_expired_drafts`` comes with issue 12 item 6 (guest-draft quota/purge);
+    until it exists, drafts keep their own ``tickets.purge_draft_files`` task and nothing is registered.
+    """
+    from helpdesk.retention import register_pruner
+    from tickets import drafts
+
+    purge = getattr(drafts, "purge_expired_drafts", None)
+    if callable(purge):
+        register_pruner("guest_drafts", purge)
+
+
+_register_draft_pruner()

@@ -127,6 +127,8 @@ def idempotent(
 
 
 def purge_expired() -> int:
+    """Forget keys older than ``IDEMPOTENCY_KEY_TTL`` (batched; run by the ``helpdesk.prune`` beat task)."""
+    from helpdesk.retention import delete_in_batches
+
     cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
-    deleted, _counts = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    return delete_in_batches(IdempotencyRecord.objects.filter(created_at__lt=cutoff))

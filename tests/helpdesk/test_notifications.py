@@ -54,6 +54,25 @@ def test_each_person_gets_it_in_their_language_and_channels(customer, other_cust
     assert "never ask" in sms.LoggingBackend.sent[0].text
 
 
+def test_a_resent_email_or_sms_carries_the_same_dedupe_id(customer):
+    """A crash between sending and marking re-sends the message: the receiver can tell it is the same."""
+    customer.phone = "+8613800138000"
+    customer.save()
+    notifications.notification_preference_set(user=customer, email=True, sms_enabled=True)
+    notifications.notify(user_ids=[customer.pk], event="claim.filed", context=CONTEXT)
+    deliver()
+    email_row = OutboxMessage.objects.get(event="notification.email")
+    sms_row = OutboxMessage.objects.get(event="notification.sms")
+    # What the relay would do again after a crash: run the same row's handlers once more.
+    for row in (email_row, sms_row):
+        for handler in outbox.handlers_for(row.event):
+            handler(row.pk, row.payload)
+    ids = {m.message()["Message-ID"] for m in mail.outbox}
+    assert len(mail.outbox) == 2 and len(ids) == 1
+    assert ids.pop().startswith(f"<outbox-{email_row.pk}@")
+    assert {m.dedupe_key for m in sms.LoggingBackend.sent} == {f"outbox-{sms_row.pk}"}
+
+
 def test_a_dedupe_key_sends_once_even_if_notified_twice(customer):
     for _ in range(2):
         notifications.notify(

@@ -2,8 +2,9 @@
 
 - The broker is down while claims are filed: the outbox rows wait in the database, and every customer gets
   their notification and email once the broker is back (the periodic relay run), exactly once.
-- A worker is SIGKILLed in the middle of sending: its transaction dies with it, the task is redelivered
-  (acks_late + visibility timeout) and the email goes out once.
+- A worker is SIGKILLed in the middle of sending: the e-mail row it leased stays leased until its lease
+  runs out, the task is redelivered (acks_late + visibility timeout), leases it again and the email goes
+  out once.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def test_a_worker_killed_mid_send_still_sends_exactly_once(postgres, redis_url, 
         "EMAIL_BACKEND": "tests.support.slow_email.SlowFileBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "CELERY_VISIBILITY_TIMEOUT": "3s",
+        # The killed run's e-mail row stays leased this long; the redelivered task then takes it again.
+        "OUTBOX_LEASE": "2s",
     }
     first = start_worker(
         queue=queue, broker_url=redis_url, var_dir=tmp_path, extra_env={**common, "SLOW_EMAIL_SECONDS": "30"}
