@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.identifiers import canonical_email
 from helpdesk.models import User
 from helpdesk.phones import normalize_personal_phone
 
@@ -32,7 +33,7 @@ class RegistrationForm(BaseUserCreationForm):
         }
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = canonical_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this email address already exists."))
         return email

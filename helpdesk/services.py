@@ -6,6 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.audit import audit_record, snapshot
+from helpdesk.identifiers import canonical_email
 from helpdesk.models import Role, User
 
 _USER_FIELDS = ["email", "display_name", "phone", "role", "staff_number", "is_active"]
@@ -32,11 +33,12 @@ def user_upsert(
     actor: User | None = None,
 ) -> tuple[User, bool]:
     """Create a user or bring an existing one to these values (used by seed_demo and admin tooling)."""
+    email = canonical_email(email)
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     before = None if user is None else snapshot(user, _USER_FIELDS)
     if user is None:
-        user = User(email=email.lower())
+        user = User(email=email)
     user.role = role
     user.display_name = display_name
     user.staff_number = staff_number

@@ -177,19 +177,19 @@ if TESTING:
 STAFF_2FA_REQUIRED = env.boolean("STAFF_2FA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "ClaimDesk"
 
-# django-axes: lock a username from one IP after repeated failures, without locking the account for everyone.
+# django-axes: lock an (address, account) pair after repeated failures, without locking the account for
+# everyone. The address is the real client's (helpdesk.middleware.client_ip honours TRUSTED_PROXY_COUNT);
+# the "username" is the account the name resolves to, so every spelling of an e-mail or phone number
+# shares one failure budget (helpdesk.auth.axes_username).
 AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.duration("LOGIN_LOCKOUT", timedelta(minutes=15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "helpdesk.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "helpdesk.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
 # How many reverse proxies in front of us append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
