@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -192,6 +191,19 @@ AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# API tokens (helpdesk/api_tokens.py) stop working this long after they are issued.
+API_TOKEN_TTL = env.duration("API_TOKEN_TTL", timedelta(days=30))
+if timedelta(minutes=1) > API_TOKEN_TTL:
+    raise ImproperlyConfigured("Environment variable API_TOKEN_TTL: expected at least 1 minute.")
+
+# Registration, password reset and SMS codes: at most this many per client address and per target
+# (e-mail address or phone number), counted in the cache (helpdesk/ratelimit.py).
+ACCOUNT_RATE_PER_ADDRESS = env.rate("ACCOUNT_RATE_PER_ADDRESS", "20/hour")
+ACCOUNT_RATE_PER_TARGET = env.rate("ACCOUNT_RATE_PER_TARGET", "5/hour")
+# An SMS code to verify a phone number is valid this long and for this many tries.
+PHONE_CODE_TTL = env.duration("PHONE_CODE_TTL", timedelta(minutes=10))
+PHONE_CODE_MAX_TRIES = env.integer("PHONE_CODE_MAX_TRIES", 5, minimum=1, maximum=20)
 
 # --- Languages and time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -348,7 +360,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # --- API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "helpdesk.api.authentication.ApiTokenAuthentication",
         "helpdesk.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
