@@ -15,6 +15,13 @@ from helpdesk.models import User
 from helpdesk.phones import normalize_personal_phone
 
 
+class CanonicalEmailField(forms.EmailField):
+    """An e-mail address folded to its canonical spelling (NFKC, case-folded) before it is validated."""
+
+    def to_python(self, value: Any) -> str:
+        return canonical_email(super().to_python(value))
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     # Customers may also use their phone number (helpdesk.backends.EmailOrPhoneBackend).
     username = forms.CharField(
@@ -32,6 +39,7 @@ class RegistrationForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name", "phone")
+        field_classes = {"email": CanonicalEmailField}
         labels = {"email": _("Email"), "display_name": _("Name (optional)"), "phone": _("Phone (optional)")}
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -45,12 +53,20 @@ class RegistrationForm(BaseUserCreationForm):
     def validate_unique(self) -> None:
         """No uniqueness errors: they would tell anyone which addresses have an account."""
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's constraints (case-insensitive unique e-mail) would say the same; the service decides.
+        return {*super()._get_validation_exclusions(), "email"}
+
     def clean_phone(self) -> str:
         return normalize_personal_phone(self.cleaned_data.get("phone", ""))
 
 
 class ProjectPasswordResetForm(PasswordResetForm):
     """Django's reset with the project's lookup (every spelling of an address) and its own e-mail."""
+
+    email = CanonicalEmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def get_users(self, email: str) -> Iterator[Any]:
         for user in User.objects.filter(email__iexact=canonical_email(email), is_active=True):

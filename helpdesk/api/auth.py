@@ -35,6 +35,10 @@ class TokenResponseSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class TokenRevokedSerializer(serializers.Serializer):
+    revoked = serializers.BooleanField()
+
+
 class ObtainTokenView(APIView):
     """Exchange email + password (+ TOTP code for staff) for an API token (``DELETE`` revokes the token
     the request is made with). Brute-force protected; tokens expire after ``API_TOKEN_TTL``."""
@@ -89,7 +93,12 @@ class ObtainTokenView(APIView):
         )
         return Response({"token": key, "role": user.role})
 
-    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    @extend_schema(
+        request=None,
+        responses={200: TokenRevokedSerializer},
+        examples=[OpenApiExample("Revoked", value={"revoked": True}, response_only=True)],
+        tags=["auth"],
+    )
     def delete(self, request: Request) -> Response:
         """Revoke the token this request is made with (sign the API client out)."""
         if not isinstance(request.auth, ApiToken):
@@ -97,7 +106,7 @@ class ObtainTokenView(APIView):
                 {"token": [_("Send the token to revoke in the Authorization header.")]}
             )
         api_tokens.api_token_revoke(actor=request.auth.user, token_id=request.auth.pk)
-        return Response(status=204)
+        return Response({"revoked": True})
 
 
 class MeSerializer(serializers.ModelSerializer):
