@@ -19,7 +19,7 @@ class CanonicalEmailField(forms.EmailField):
     """An e-mail address folded to its canonical spelling (NFKC, case-folded) before it is validated."""
 
     def to_python(self, value: Any) -> str:
-        return canonical_email(super().to_python(value))
+        return canonical_email(super().to_python(value) or "")
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -55,7 +55,7 @@ class RegistrationForm(BaseUserCreationForm):
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's constraints (case-insensitive unique e-mail) would say the same; the service decides.
-        return {*super()._get_validation_exclusions(), "email"}
+        return {*super()._get_validation_exclusions(), "email"}  # type: ignore[misc]
 
     def clean_phone(self) -> str:
         return normalize_personal_phone(self.cleaned_data.get("phone", ""))
