@@ -9,5 +9,5 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("ClaimDesk core")
 
     def ready(self) -> None:
-        # schema extensions, login/logout auditing, outbox handlers for notifications
-        from helpdesk import notifications, schema, signals  # noqa: F401
+        # schema extensions, login/logout auditing, outbox handlers for notifications and account e-mails
+        from helpdesk import account_mail, notifications, schema, signals  # noqa: F401

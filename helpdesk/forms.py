@@ -4,9 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import account_mail
@@ -82,11 +80,7 @@ class ProjectPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        user = context["user"]
-        link = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        account_mail.send_account_email(
-            user=user, template="password_reset", context={"reset_url": settings.SITE_URL + link}
-        )
+        account_mail.password_reset_queue(user=context["user"])
 
 
 class PhoneForm(forms.Form):

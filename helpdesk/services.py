@@ -7,11 +7,10 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -45,17 +44,10 @@ def customer_register(
     except IntegrityError:  # registered by a concurrent request between the check and the insert
         owner = User.objects.filter(email__iexact=email).first()
     if owner is not None:
-        audit_record(actor=None, action="user.register_existing", obj=owner)
-        sign_in = f"{settings.SITE_URL}{reverse('login')}"
-        if next_url:
-            sign_in += "?" + urlencode({"next": next_url})
-        transaction.on_commit(
-            lambda: account_mail.send_account_email(
-                user=owner,
-                template="account_exists",
-                context={"sign_in_url": sign_in, "reset_url": settings.SITE_URL + reverse("password_reset")},
-            )
-        )
+        make_password(password)  # the same work as creating an account, so the time does not tell
+        with transaction.atomic():
+            audit_record(actor=None, action="user.register_existing", obj=owner)
+            account_mail.account_exists_queue(user=owner, next_url=next_url)
     return None
 
 
