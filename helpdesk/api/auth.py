@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk import api_tokens
-from helpdesk.api.authentication import ApiTokenAuthentication, VerifiedSessionAuthentication
-from helpdesk.auth import confirmed_totp_device, needs_second_factor, verify_totp
+from helpdesk.api.authentication import ApiTokenAuthentication
+from helpdesk.auth import needs_second_factor, verify_totp
 from helpdesk.models import ApiToken, User
 
 
@@ -43,8 +43,9 @@ class ObtainTokenView(APIView):
     """Exchange email + password (+ TOTP code for staff) for an API token (``DELETE`` revokes the token
     the request is made with). Brute-force protected; tokens expire after ``API_TOKEN_TTL``."""
 
-    # Token auth comes first so that failures answer 401 with a WWW-Authenticate header, not 403.
-    authentication_classes = [ApiTokenAuthentication, VerifiedSessionAuthentication]
+    # Token auth only: failures answer 401 with a WWW-Authenticate header (not 403), a browser session
+    # neither needs CSRF to ask for a token nor can "revoke" one (there is none).
+    authentication_classes = [ApiTokenAuthentication]
     throttle_scope = "auth"
 
     def get_permissions(self) -> list[BasePermission]:
@@ -80,8 +81,7 @@ class ObtainTokenView(APIView):
         otp_token = data.validated_data.get("otp_token", "")
         # Record whether a second factor was verified even while 2FA is optional: such a token keeps
         # working when STAFF_2FA_REQUIRED is switched on, one issued without it stops.
-        otp_verified = bool(otp_token) and confirmed_totp_device(user) is not None
-        otp_verified = otp_verified and verify_totp(user, otp_token) is not None
+        otp_verified = bool(otp_token) and verify_totp(user, otp_token) is not None
         if needs_second_factor(user) and not otp_verified:
             raise exceptions.AuthenticationFailed(
                 _("Staff accounts need a valid authenticator code (otp_token).")
