@@ -112,3 +112,15 @@ def api_tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int
             actor=actor, action="user.api_tokens_revoked", obj=user, after={"count": count}, reason=reason
         )
     return count
+
+
+def api_tokens_purge_expired(*, batch_size: int = 1000) -> int:
+    """Delete expired tokens in batches (a beat task); they no longer work and the list hides them."""
+    deleted = 0
+    while True:
+        ids = list(
+            ApiToken.objects.filter(expires_at__lte=timezone.now()).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += ApiToken.objects.filter(pk__in=ids).delete()[0]

@@ -351,6 +351,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {"task": "helpdesk.outbox_relay", "schedule": 10.0},
     "contacts-review-overdue": {"task": "contacts.sweep_review_overdue", "schedule": 300.0},
     "purge-idempotency-keys": {"task": "helpdesk.purge_idempotency_keys", "schedule": 3600.0},
+    "purge-expired-api-tokens": {"task": "helpdesk.purge_expired_api_tokens", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},

@@ -36,3 +36,10 @@ def webhooks_deliver() -> int:
     from helpdesk.webhooks import deliver_due
 
     return deliver_due()
+
+
+@shared_task(name="helpdesk.purge_expired_api_tokens", ignore_result=True)
+def purge_expired_api_tokens() -> int:
+    from helpdesk.api_tokens import api_tokens_purge_expired
+
+    return api_tokens_purge_expired()

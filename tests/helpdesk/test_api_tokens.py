@@ -133,3 +133,12 @@ def test_a_too_short_ttl_stops_start_up():
 
     result = run_manage("check", env={**PRODUCTION_ENV, "API_TOKEN_TTL": "5s"})
     assert result.returncode != 0 and "API_TOKEN_TTL" in result.stderr
+
+
+def test_expired_tokens_are_purged(customer, password):
+    from helpdesk.tasks import purge_expired_api_tokens
+
+    live, dead = _token(customer, password), _token(customer, password)
+    ApiToken.objects.filter(prefix=dead[:8]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_expired_api_tokens() == 1
+    assert list(ApiToken.objects.values_list("prefix", flat=True)) == [live[:8]]
