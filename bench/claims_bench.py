@@ -66,9 +66,9 @@ def _setup() -> tuple[list[str], dict[str, str]]:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from contacts.models import Platform
+    from helpdesk.api_tokens import api_token_issue
     from helpdesk.models import Role, User
 
     if not settings.DATABASE_IS_POSTGRES:
@@ -80,7 +80,7 @@ def _setup() -> tuple[list[str], dict[str, str]]:
         user, _created = User.objects.get_or_create(
             email=f"bench-{i}@bench.claimdesk.invalid", defaults={"role": Role.CUSTOMER}
         )
-        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+        tokens.append(api_token_issue(user=user, otp_verified=True)[1])
     return tokens, env
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import webhooks
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import (
+    ApiToken,
     AuditEntry,
     CalendarDay,
     NotificationTemplate,
@@ -29,11 +30,51 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name", "staff_number"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name", "phone", "role", "staff_number", "language")}),
+        (
+            _("Profile"),
+            {"fields": ("display_name", "phone", "phone_verified_at", "role", "staff_number", "language")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
+    # Only an SMS code verifies a number (helpdesk.services.phone_code_confirm); an edited number is unproven.
+    readonly_fields = ["phone_verified_at"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change and "phone" in form.changed_data:
+            obj.phone_verified_at = None
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read and revoke (delete) only: keys are never shown again, and nobody issues one here."""
+
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "expires_at", "otp_verified"]
+    search_fields = ["prefix", "user__email"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @transaction.atomic
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        audit_record(
+            actor=cast(User, request.user),
+            action="user.api_token_revoked",
+            obj=obj.user,
+            before={"token": obj.prefix},
+            reason="admin",
+        )
+        obj.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)
 
 
 @admin.register(AuditEntry)

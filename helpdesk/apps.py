@@ -9,10 +9,10 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("ClaimDesk core")
 
     def ready(self) -> None:
-        # schema extensions, login/logout auditing, outbox handlers for notifications
+        # schema extensions, login/logout auditing, outbox handlers for notifications and account e-mails
         from django.core import checks
 
-        from helpdesk import notifications, schema, signals  # noqa: F401
+        from helpdesk import account_mail, notifications, schema, signals  # noqa: F401
         from helpdesk.outbox import check_handlers
 
         # Every outbox event the code may write has a handler (or is declared recorded-only).

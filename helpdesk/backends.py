@@ -1,4 +1,4 @@
-"""Customers may sign in with their phone number instead of their email address."""
+"""Customers may sign in with their verified phone number instead of their email address."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from helpdesk.models import Role, User
+from helpdesk.auth import phone_sign_in_user
+from helpdesk.models import User
 from helpdesk.phones import normalize_personal_phone
 
 
 class EmailOrPhoneBackend(ModelBackend):
-    """Email as usual; a phone number finds the one customer account with that number (never staff)."""
+    """E-mail goes through ModelBackend (``User.objects.get_by_natural_key`` folds every spelling to the
+    canonical address); a phone number, in any spelling, finds the one customer who verified it."""
 
     def authenticate(
         self,
@@ -28,11 +30,10 @@ class EmailOrPhoneBackend(ModelBackend):
             phone = normalize_personal_phone(username)
         except ValidationError:
             return None
-        matches = list(User.objects.filter(phone=phone, role=Role.CUSTOMER)[:2])
-        if len(matches) != 1:
+        user = phone_sign_in_user(phone)
+        if user is None:
             User().set_password(password)  # same work as a real check, so timing does not tell
             return None
-        user = matches[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

@@ -101,6 +101,15 @@ class Env:
             raise self._fail(name, "a positive duration", raw)
         return timedelta(seconds=amount * _UNITS[unit.lower()])
 
+    def rate(self, name: str, default: str) -> tuple[int, int]:
+        """A rate such as ``5/hour`` (also ``/s``, ``/min``, ``/day``): (count, period in seconds)."""
+        raw = self._raw(name) or default
+        periods = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+        count, _slash, period = raw.partition("/")
+        if not count.strip().isdigit() or int(count) < 1 or period.strip() not in periods:
+            raise self._fail(name, "a rate such as 5/hour (per s, min, hour or day)", raw)
+        return int(count), periods[period.strip()]
+
     def url(self, name: str, default: str, schemes: tuple[str, ...]) -> str:
         raw = self._raw(name)
         if raw is None:

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.identifiers import canonical_email
+
 
 class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
@@ -27,7 +29,7 @@ class UserManager(BaseUserManager["User"]):
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -43,7 +45,9 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username or "")
+        # Every spelling that folds to the same canonical address finds the same account (and only
+        # those: helpdesk.auth.axes_username locks on the account, so the two must agree).
+        return self.get(email__iexact=canonical_email(username or ""))
 
 
 class User(AbstractUser):
@@ -53,6 +57,8 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     phone = models.CharField(_("phone number"), max_length=32, blank=True, help_text=_("E.164 format."))
+    # Set when the owner proved the number with an SMS code; only then may it sign in or get call-backs.
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER)
     staff_number = models.CharField(
         _("staff number"), max_length=16, blank=True, help_text=_("Shown to customers instead of a name.")
@@ -72,6 +78,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
             ),
+            # One account per verified phone; unverified copies of the number may exist (a guest typed it).
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified_at__isnull=False),
+                name="user_verified_phone_unique",
+            ),
         ]
         indexes = [models.Index(fields=["role"], name="user_role_idx")]
 
@@ -81,6 +93,10 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def has_verified_phone(self) -> bool:
+        return bool(self.phone and self.phone_verified_at)
 
     @property
     def is_agent(self) -> bool:
@@ -450,3 +466,31 @@ class PlatformApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"cdk_{self.prefix}…"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 of the key is stored; the key is shown once.
+
+    It stops working when it expires, when it is revoked (deleted), when the password changes
+    (``password_marker`` no longer matches), and for staff while 2FA is required unless it was issued
+    after a verified TOTP code (``otp_verified``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("starts with"), max_length=8)
+    name = models.CharField(_("client"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    otp_verified = models.BooleanField(_("issued with a second factor"), default=False)
+    password_marker = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

@@ -214,7 +214,7 @@ def _render_for(
             },
             dedupe_key=f"email:{key}:{user.pk}",
         )
-    if wants_sms and user.phone:
+    if wants_sms and user.has_verified_phone:
         text = render(
             templates, event=event, channel=NotificationChannel.SMS, language=language, context=with_url
         )
@@ -254,7 +254,7 @@ def _send_email(message_id: int, payload: dict[str, Any]) -> None:
 @outbox_handler("notification.sms", external=True)
 def _send_sms(message_id: int, payload: dict[str, Any]) -> None:
     user = User.objects.filter(pk=payload["user_id"], is_active=True).first()
-    if user is None or not user.phone or not payload.get("text"):
+    if user is None or not user.has_verified_phone or not payload.get("text"):
         return
     sms.send_sms(user.phone, payload["text"], dedupe_key=f"outbox-{message_id}")
 

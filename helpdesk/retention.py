@@ -65,11 +65,13 @@ def prune_webhook_deliveries() -> int:
 def prune() -> dict[str, int]:
     """Run every retention sweep; returns how many rows each removed (logged, no personal data)."""
     from helpdesk.api.idempotency import purge_expired
+    from helpdesk.api_tokens import api_tokens_purge_expired
 
     removed = {
         "outbox": prune_outbox(),
         "idempotency_keys": purge_expired(),
         "webhook_deliveries": prune_webhook_deliveries(),
+        "api_tokens": api_tokens_purge_expired(),
     }
     for name, func in sorted(_pruners.items()):
         removed[name] = func()

@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from helpdesk import account_mail, sms
 from helpdesk.audit import audit_record, snapshot
+from helpdesk.identifiers import canonical_email
 from helpdesk.models import Role, User
 
 _USER_FIELDS = ["email", "display_name", "phone", "role", "staff_number", "is_active"]
 
 
-@transaction.atomic
-def customer_register(*, email: str, password: str, display_name: str = "", phone: str = "") -> User:
-    user = User.objects.create_user(
-        email=email, password=password, display_name=display_name, phone=phone, role=Role.CUSTOMER
-    )
-    audit_record(actor=user, action="user.register", obj=user, after=snapshot(user, _USER_FIELDS))
-    return user
+def customer_register(
+    *, email: str, password: str, display_name: str = "", phone: str = "", next_url: str = ""
+) -> User | None:
+    """A new customer account, or None when the address already has one.
+
+    Nobody learns here whether an address is registered: for an existing one the caller answers "check
+    your e-mail" and the owner gets a notice (with a sign-in link back to ``next_url``) instead. The phone
+    number is stored unverified: it signs in and receives messages only after ``phone_code_confirm``.
+    """
+    email = canonical_email(email)
+    try:
+        with transaction.atomic():
+            owner = User.objects.filter(email__iexact=email).first()
+            if owner is None:
+                user = User.objects.create_user(
+                    email=email, password=password, display_name=display_name, phone=phone, role=Role.CUSTOMER
+                )
+                audit_record(actor=user, action="user.register", obj=user, after=snapshot(user, _USER_FIELDS))
+                return user
+    except IntegrityError:  # registered by a concurrent request between the check and the insert
+        owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        make_password(password)  # the same work as creating an account, so the time does not tell
+        with transaction.atomic():
+            audit_record(actor=None, action="user.register_existing", obj=owner)
+            account_mail.account_exists_queue(user=owner, next_url=next_url)
+    return None
 
 
 @transaction.atomic
@@ -32,14 +63,18 @@ def user_upsert(
     actor: User | None = None,
 ) -> tuple[User, bool]:
     """Create a user or bring an existing one to these values (used by seed_demo and admin tooling)."""
+    email = canonical_email(email)
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     before = None if user is None else snapshot(user, _USER_FIELDS)
     if user is None:
-        user = User(email=email.lower())
+        user = User(email=email)
     user.role = role
     user.display_name = display_name
     user.staff_number = staff_number
+    if created or user.phone != phone:
+        # Admin tooling and seed data are trusted to know the number; people prove theirs by SMS code.
+        user.phone_verified_at = timezone.now() if phone else None
     user.phone = phone
     user.is_active = True
     if created or not user.check_password(password):
@@ -67,3 +102,89 @@ def totp_device_confirm(*, user: User, device: TOTPDevice) -> None:
 
 def audit_second_factor(*, user: User, action: str) -> None:
     audit_record(actor=user, action=action, obj=user)
+
+
+# --- Phone numbers, verified by an SMS code ------------------------------------------------------------
+class PhoneCodeError(Exception):
+    """The code cannot verify the number; the message is for the person."""
+
+
+def _phone_code_key(user: User) -> str:
+    return f"phone-code:{user.pk}"
+
+
+def _code_digest(user: User, phone: str, code: str) -> str:
+    return hashlib.sha256(f"{user.pk}\0{phone}\0{code}".encode()).hexdigest()
+
+
+def phone_code_send(*, user: User, phone: str) -> None:
+    """Text a 6-digit code to ``phone`` (E.164); ``phone_code_confirm`` with it verifies the number.
+
+    Only a digest of the code is kept (in the cache, for PHONE_CODE_TTL). Sent in the request, outside
+    any transaction: the person is waiting for it, and a failure is theirs to retry.
+    """
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    expires = timezone.now() + settings.PHONE_CODE_TTL
+    state = {"phone": phone, "digest": _code_digest(user, phone, code), "tries": 0, "expires": expires}
+    cache.set(_phone_code_key(user), state, timeout=int(settings.PHONE_CODE_TTL.total_seconds()))
+    audit_record(actor=user, action="user.phone_code_sent", obj=user)
+    minutes = int(settings.PHONE_CODE_TTL.total_seconds() // 60)
+    supported = {code for code, _name in settings.LANGUAGES}
+    with translation.override(user.language if user.language in supported else translation.get_language()):
+        text = _(
+            "[ClaimDesk] Your verification code is %(code)s, valid for %(minutes)d minutes. "
+            "Never tell it to anyone, including support."
+        ) % {"code": code, "minutes": minutes}
+    sms.send_sms(phone, text)
+
+
+def phone_code_pending(*, user: User) -> str:
+    """The number a code was sent to and not yet confirmed, or ""."""
+    state = cache.get(_phone_code_key(user))
+    return str(state["phone"]) if state else ""
+
+
+def phone_code_confirm(*, user: User, code: str) -> User:
+    """Verify the pending number with ``code``; it becomes this account's verified phone.
+
+    A number is verified on one account at most: whoever proves it now takes it over (numbers are
+    recycled), and the previous account keeps its number unverified.
+    """
+    key = _phone_code_key(user)
+    state = cache.get(key)
+    now = timezone.now()
+    expires: datetime | None = state.get("expires") if state else None
+    if not state or expires is None or expires <= now:
+        raise PhoneCodeError(_("The code has expired. Ask for a new one."))
+    phone = str(state["phone"])
+    if not secrets.compare_digest(state["digest"], _code_digest(user, phone, code.strip())):
+        state["tries"] += 1
+        if state["tries"] >= settings.PHONE_CODE_MAX_TRIES:
+            cache.delete(key)
+            raise PhoneCodeError(_("Too many wrong codes. Ask for a new one."))
+        cache.set(key, state, timeout=max(1, int((expires - now).total_seconds())))
+        raise PhoneCodeError(_("That code is not correct."))
+    cache.delete(key)
+    with transaction.atomic():
+        for previous in (
+            User.objects.select_for_update()
+            .filter(phone=phone, phone_verified_at__isnull=False)
+            .exclude(pk=user.pk)
+        ):
+            previous.phone_verified_at = None
+            previous.save(update_fields=["phone_verified_at"])
+            audit_record(
+                actor=user, action="user.phone_unverified", obj=previous, reason="verified elsewhere"
+            )
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = snapshot(locked, [*_USER_FIELDS, "phone_verified_at"])
+        locked.phone, locked.phone_verified_at = phone, now
+        locked.save(update_fields=["phone", "phone_verified_at"])
+        audit_record(
+            actor=user,
+            action="user.phone_verified",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, [*_USER_FIELDS, "phone_verified_at"]),
+        )
+    return locked

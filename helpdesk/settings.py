@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -177,21 +176,34 @@ if TESTING:
 STAFF_2FA_REQUIRED = env.boolean("STAFF_2FA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "ClaimDesk"
 
-# django-axes: lock a username from one IP after repeated failures, without locking the account for everyone.
+# django-axes: lock an (address, account) pair after repeated failures, without locking the account for
+# everyone. The address is the real client's (helpdesk.middleware.client_ip honours TRUSTED_PROXY_COUNT);
+# the "username" is the account the name resolves to, so every spelling of an e-mail or phone number
+# shares one failure budget (helpdesk.auth.axes_username).
 AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.duration("LOGIN_LOCKOUT", timedelta(minutes=15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "helpdesk.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "helpdesk.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
 # How many reverse proxies in front of us append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# API tokens (helpdesk/api_tokens.py) stop working this long after they are issued.
+API_TOKEN_TTL = env.duration("API_TOKEN_TTL", timedelta(days=30))
+if timedelta(minutes=1) > API_TOKEN_TTL:
+    raise ImproperlyConfigured("Environment variable API_TOKEN_TTL: expected at least 1 minute.")
+
+# Registration, password reset and SMS codes: at most this many per client address and per target
+# (e-mail address or phone number), counted in the cache (helpdesk/ratelimit.py).
+ACCOUNT_RATE_PER_ADDRESS = env.rate("ACCOUNT_RATE_PER_ADDRESS", "20/hour")
+ACCOUNT_RATE_PER_TARGET = env.rate("ACCOUNT_RATE_PER_TARGET", "5/hour")
+# An SMS code to verify a phone number is valid this long and for this many tries.
+PHONE_CODE_TTL = env.duration("PHONE_CODE_TTL", timedelta(minutes=10))
+PHONE_CODE_MAX_TRIES = env.integer("PHONE_CODE_MAX_TRIES", 5, minimum=1, maximum=20)
 
 # --- Languages and time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -356,7 +368,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # --- API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "helpdesk.api.authentication.ApiTokenAuthentication",
         "helpdesk.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

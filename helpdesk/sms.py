@@ -1,6 +1,7 @@
 """Pluggable SMS sending. ``SMS_BACKEND`` picks one; operators plug a real provider behind the gateway.
 
-- ``helpdesk.sms.LoggingBackend`` (default): logs a masked line and remembers messages (``sent``) for tests.
+- ``helpdesk.sms.LoggingBackend`` (default): logs a masked line and remembers messages (``sent``) for tests;
+  with ``DEBUG`` on it also logs the text, so `make run` shows verification codes.
 - ``helpdesk.sms.HttpGatewayBackend``: POSTs signed JSON (Standard Webhooks headers, ``SMS_GATEWAY_SECRET``)
   to ``SMS_GATEWAY_URL`` through the SSRF-guarded client.
 """
@@ -46,6 +47,10 @@ class LoggingBackend:
         LoggingBackend.sent.append(message)
         masked = message.to[:-4].rstrip() + "****" if len(message.to) > 4 else "****"
         logger.info("SMS to %s (%d characters)", masked, len(message.text))
+        if settings.DEBUG:
+            # `make run` (DEBUG) has no phone: show the text, verification codes included, to the developer.
+            # The redaction filter leaves it readable (it masks numbers and key=value secrets, not prose).
+            logger.info("SMS text (DEBUG only): %s", message.text)
         return f"log-{uuid.uuid4().hex[:12]}"
 
 

@@ -45,3 +45,11 @@ def webhooks_deliver() -> int:
     from helpdesk.webhooks import deliver_due
 
     return deliver_due()
+
+
+@shared_task(name="helpdesk.purge_expired_api_tokens", ignore_result=True)
+def purge_expired_api_tokens() -> int:
+    """Kept for schedules saved earlier; ``helpdesk.prune`` purges expired tokens among the rest."""
+    from helpdesk.api_tokens import api_tokens_purge_expired
+
+    return api_tokens_purge_expired()

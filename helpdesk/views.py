@@ -6,9 +6,12 @@ from typing import cast
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +21,18 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk import health, notifications, services
+from helpdesk import api_tokens, health, notifications, ratelimit, services
 from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
-from helpdesk.forms import NotificationPreferenceForm, OTPTokenForm, RegistrationForm
+from helpdesk.forms import (
+    NotificationPreferenceForm,
+    OTPTokenForm,
+    PhoneCodeForm,
+    PhoneForm,
+    ProjectPasswordResetForm,
+    RegistrationForm,
+)
+from helpdesk.identifiers import canonical_email
+from helpdesk.middleware import client_ip
 from helpdesk.models import NotificationPreference, User
 
 
@@ -48,16 +60,51 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.customer_register(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            display_name=form.cleaned_data.get("display_name", ""),
-            phone=form.cleaned_data.get("phone", ""),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        outcome = register_customer(request, form, next_url=_safe_next(request) or "")
+        if outcome is not None:
+            return outcome
         messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
         return redirect(_safe_next(request) or "home")
     return render(request, "registration/register.html", {"form": form})
+
+
+def register_customer(
+    request: HttpRequest,
+    form: RegistrationForm,
+    *,
+    next_url: str,
+    template_name: str = "registration/register.html",
+    context: dict[str, object] | None = None,
+) -> HttpResponse | None:
+    """Create the account and sign in (None: the caller carries on), or the response to send instead:
+    the throttle's refusal (the form again, as typed), or "check your e-mail" when the address already
+    has an account, which is all anyone learns about it."""
+    email = form.cleaned_data["email"]
+    if too_many_account_requests(request, "register", email):
+        form.add_error(None, _("Too many attempts. Please wait a while and try again."))
+        return render(request, template_name, {**(context or {}), "form": form}, status=429)
+    user = services.customer_register(
+        email=email,
+        password=form.cleaned_data["password1"],
+        display_name=form.cleaned_data.get("display_name", ""),
+        phone=form.cleaned_data.get("phone", ""),
+        next_url=next_url,
+    )
+    if user is None:
+        return render(request, "registration/register_check_email.html", {"email": email})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if user.phone:
+        messages.info(request, _("Verify your phone number to sign in with it and receive SMS."))
+    return None
+
+
+def too_many_account_requests(request: HttpRequest, action: str, target: str) -> bool:
+    """ACCOUNT_RATE_PER_ADDRESS per client address and ACCOUNT_RATE_PER_TARGET per e-mail or phone."""
+    by_address = ratelimit.too_many(
+        f"{action}:ip", client_ip(request) or "", settings.ACCOUNT_RATE_PER_ADDRESS
+    )
+    by_target = ratelimit.too_many(f"{action}:target", target, settings.ACCOUNT_RATE_PER_TARGET)
+    return by_address or by_target
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -117,6 +164,90 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
     )
+
+
+# --- Passwords: the project's reset e-mail, throttled; a new password revokes every API token ---------
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ProjectPasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        by_address = ratelimit.too_many(
+            "reset:ip", client_ip(self.request) or "", settings.ACCOUNT_RATE_PER_ADDRESS
+        )
+        if by_address:
+            form.add_error(None, _("Too many attempts. Please wait a while and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        # Over the per-target budget nothing is sent, and the answer is the same as always.
+        if not ratelimit.too_many("reset:target", canonical_email(email), settings.ACCOUNT_RATE_PER_TARGET):
+            form.save(request=self.request, use_https=self.request.is_secure())
+        return redirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        api_tokens.api_tokens_revoke_all(user=form.user, actor=form.user, reason="password reset")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        api_tokens.api_tokens_revoke_all(user=form.user, actor=form.user, reason="password changed")
+        return response
+
+
+# --- API tokens and phone number in account settings ----------------------------------------------
+@login_required
+@never_cache
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    if request.method == "POST":
+        token_id = request.POST.get("token", "")
+        if token_id.isdigit() and api_tokens.api_token_revoke(actor=user, token_id=int(token_id)):
+            messages.success(request, _("The token is revoked."))
+        return redirect("api_tokens")
+    tokens = list(api_tokens.tokens_for(user=user))
+    return render(request, "registration/api_tokens.html", {"tokens": tokens})
+
+
+@login_required
+@never_cache
+def phone_verify(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    phone_form = PhoneForm(initial={"phone": user.phone})
+    code_form = PhoneCodeForm()
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "send":
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            phone = phone_form.cleaned_data["phone"]
+            if too_many_account_requests(request, "phone", phone) or ratelimit.too_many(
+                "phone:user", str(user.pk), settings.ACCOUNT_RATE_PER_TARGET
+            ):
+                phone_form.add_error(None, _("Too many codes requested. Please wait a while and try again."))
+                status = 429
+            else:
+                services.phone_code_send(user=user, phone=phone)
+                messages.info(request, _("We sent a 6-digit code by SMS."))
+                return redirect("phone_verify")
+    elif request.method == "POST":
+        code_form = PhoneCodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                services.phone_code_confirm(user=user, code=code_form.cleaned_data["code"])
+            except services.PhoneCodeError as exc:
+                code_form.add_error("code", str(exc))
+            else:
+                messages.success(request, _("Your phone number is verified."))
+                return redirect("phone_verify")
+    context = {
+        "phone_form": phone_form,
+        "code_form": code_form,
+        "pending": services.phone_code_pending(user=user),
+    }
+    return render(request, "registration/phone_verify.html", context, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -186,4 +317,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notification_settings")
-    return render(request, "notifications/settings.html", {"form": form, "has_phone": bool(user.phone)})
+    return render(
+        request, "notifications/settings.html", {"form": form, "has_phone": user.has_verified_phone}
+    )

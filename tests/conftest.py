@@ -155,3 +155,20 @@ def http_receiver(settings):
     yield state["receiver"]
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (helpdesk/ratelimit.py) and cached reads must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def issue_token(user: User, *, otp_verified: bool = True) -> str:
+    """An API token key for ``user``, as POST /api/v1/auth/token/ would issue it."""
+    from helpdesk.api_tokens import api_token_issue
+
+    return api_token_issue(user=user, otp_verified=otp_verified)[1]

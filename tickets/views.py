@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from contacts.selectors import official_callback_number
-from helpdesk import services as account_services
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
 from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
+from helpdesk.views import register_customer
 from tickets import drafts, selectors, services
 from tickets.callbacks import callback_request, pending_callback
 from tickets.evidence import evidence_pending_page, serve_evidence
@@ -241,16 +240,18 @@ def claim_new_account(request: HttpRequest) -> HttpResponse:
     draft = drafts.load(request) or {}
     phone = draft.get("data", {}).get("contact_phone", "")
     form = RegistrationForm(request.POST or None, initial={"phone": phone})
-    if request.method == "POST" and form.is_valid():
-        user = account_services.customer_register(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            display_name=form.cleaned_data.get("display_name", ""),
-            phone=form.cleaned_data.get("phone", ""),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return claim_new_finish(request)
     login_url = f"{reverse('login')}?next={reverse('tickets:new_finish')}"
+    if request.method == "POST" and form.is_valid():
+        # An address that already has an account gets "check your e-mail" (its owner a sign-in link back
+        # here): the draft stays in this session until they sign in.
+        outcome = register_customer(
+            request,
+            form,
+            next_url=reverse("tickets:new_finish"),
+            template_name="tickets/claim_new_account.html",
+            context={"login_url": login_url},
+        )
+        return outcome if outcome is not None else claim_new_finish(request)
     return render(request, "tickets/claim_new_account.html", {"form": form, "login_url": login_url})
 
 

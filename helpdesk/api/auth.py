@@ -6,16 +6,15 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.audit import audit_record
+from helpdesk import api_tokens
+from helpdesk.api.authentication import ApiTokenAuthentication
 from helpdesk.auth import needs_second_factor, verify_totp
-from helpdesk.models import User
+from helpdesk.models import ApiToken, User
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -36,13 +35,23 @@ class TokenResponseSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class ObtainTokenView(APIView):
-    """Exchange email + password (+ TOTP code for staff) for an API token. Brute-force protected."""
+class TokenRevokedSerializer(serializers.Serializer):
+    revoked = serializers.BooleanField()
 
-    # Token auth is listed only so that failures answer 401 with a WWW-Authenticate header, not 403.
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [AllowAny]
+
+class ObtainTokenView(APIView):
+    """Exchange email + password (+ TOTP code for staff) for an API token (``DELETE`` revokes the token
+    the request is made with). Brute-force protected; tokens expire after ``API_TOKEN_TTL``."""
+
+    # Token auth only: failures answer 401 with a WWW-Authenticate header (not 403), a browser session
+    # neither needs CSRF to ask for a token nor can "revoke" one (there is none).
+    authentication_classes = [ApiTokenAuthentication]
     throttle_scope = "auth"
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -69,13 +78,35 @@ class ObtainTokenView(APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("The email address or password is not correct."))
-        if needs_second_factor(user) and verify_totp(user, data.validated_data.get("otp_token", "")) is None:
+        otp_token = data.validated_data.get("otp_token", "")
+        # Record whether a second factor was verified even while 2FA is optional: such a token keeps
+        # working when STAFF_2FA_REQUIRED is switched on, one issued without it stops.
+        otp_verified = bool(otp_token) and verify_totp(user, otp_token) is not None
+        if needs_second_factor(user) and not otp_verified:
             raise exceptions.AuthenticationFailed(
                 _("Staff accounts need a valid authenticator code (otp_token).")
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        audit_record(actor=user, action="user.api_token_issued", obj=user)
-        return Response({"token": token.key, "role": user.role})
+        _token, key = api_tokens.api_token_issue(
+            user=user,
+            otp_verified=otp_verified,
+            client_name=request.META.get("HTTP_USER_AGENT", "")[:120],
+        )
+        return Response({"token": key, "role": user.role})
+
+    @extend_schema(
+        request=None,
+        responses={200: TokenRevokedSerializer},
+        examples=[OpenApiExample("Revoked", value={"revoked": True}, response_only=True)],
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        """Revoke the token this request is made with (sign the API client out)."""
+        if not isinstance(request.auth, ApiToken):
+            raise exceptions.ValidationError(
+                {"token": [_("Send the token to revoke in the Authorization header.")]}
+            )
+        api_tokens.api_token_revoke(actor=request.auth.user, token_id=request.auth.pk)
+        return Response({"revoked": True})
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.authentication import SessionAuthentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.request import Request
 
+from helpdesk import api_tokens
 from helpdesk.auth import is_verified, needs_second_factor
+from helpdesk.models import ApiToken, User
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <key>`` against the project's hashed, expiring tokens (helpdesk.api_tokens)."""
+
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        token = api_tokens.api_token_check(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid, expired or revoked token. Request a new one at /api/v1/auth/token/.")
+            )
+        return token.user, token
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from helpdesk import notifications, outbox, sms
@@ -38,6 +38,7 @@ def test_nothing_is_sent_if_the_change_rolls_back(customer):
 def test_each_person_gets_it_in_their_language_and_channels(customer, other_customer):
     other_customer.language = "en"
     other_customer.phone = "+8613800138000"
+    other_customer.phone_verified_at = timezone.now()
     other_customer.save()
     notifications.notification_preference_set(user=other_customer, email=False, sms_enabled=True)
     notifications.notify(

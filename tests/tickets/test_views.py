@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from helpdesk import outbox
 from helpdesk.models import User
 from tests.factories import PASSWORD, ClaimEventFactory, ClaimFactory, problem_type
 from tests.tickets.conftest import form_data, png_file
@@ -105,6 +107,22 @@ def test_a_guest_fills_the_form_then_creates_the_account_without_retyping(client
     assert claim.customer.email == "guest@example.com"
     assert response["Location"] == f"/claims/{claim.reference}/"
     assert Evidence.objects.get(claim=claim).original_name == "guest.png"
+
+
+def test_a_guest_whose_address_has_an_account_is_sent_a_sign_in_link_back_to_the_draft(
+    client, customer, platform
+):
+    client.post("/claims/new/", form_data(platform))
+    response = client.post(
+        "/claims/new/account/",
+        {"email": customer.email.upper(), "password1": PASSWORD, "password2": PASSWORD, "phone": ""},
+    )
+    while outbox.relay():
+        pass
+    assert response.status_code == 200 and Claim.objects.count() == 0  # nobody is told the address exists
+    assert "next=%2Fclaims%2Fnew%2Ffinish%2F" in mail.outbox[0].body
+    client.post("/accounts/login/", {"username": customer.email, "password": PASSWORD})
+    assert client.get("/claims/new/finish/").status_code == 302 and Claim.objects.get().customer == customer
 
 
 def test_a_guest_with_an_account_signs_in_and_the_claim_is_filed(client, customer, platform):
@@ -287,8 +305,11 @@ def test_the_export_is_a_printable_record(login_as, customer, platform):
     assert claim.reference in page and Evidence.objects.get().sha256 in page and "data-print" in page
 
 
-def test_customers_sign_in_with_their_phone_number(client, customer, platform):
+def test_customers_sign_in_with_their_phone_number_once_verified(client, customer, platform):
     User.objects.filter(pk=customer.pk).update(phone="+8613800138000")
+    response = client.post("/accounts/login/", {"username": "138 0013 8000", "password": PASSWORD})
+    assert response.status_code == 200  # an unverified number signs nobody in
+    User.objects.filter(pk=customer.pk).update(phone_verified_at=timezone.now())
     response = client.post("/accounts/login/", {"username": "138 0013 8000", "password": PASSWORD})
     assert response.status_code == 302
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from contacts.models import ChannelProposal, ChannelState, ContactChannel, ProposalStatus
+from tests.conftest import issue_token
 
 NEW_CHANNEL = {
     "platform": "lanjing",
@@ -20,7 +20,7 @@ NEW_CHANNEL = {
 
 def api_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}")
     return client
 
 
