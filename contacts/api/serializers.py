@@ -268,7 +268,9 @@ class CheckChannelRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(
         choices=ChannelKind.choices,
-        help_text=_("The channel's kind; callback_line is a number that calls customers who asked for a call-back."),
+        help_text=_(
+            "The channel's kind; callback_line is a number that calls customers who asked for a call-back."
+        ),
     )
 
 
