@@ -16,6 +16,14 @@ NEVER_CALLS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The checker API is throttled per client; earlier tests must not use up this file's allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def api(client, q: str, language: str = "zh-Hans") -> dict:
     response = client.get("/api/v1/check/", {"q": q}, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
