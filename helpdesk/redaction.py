@@ -63,7 +63,7 @@ _SECRET = re.compile(
 # A label right before a number that makes it a transaction or order number (evidence, never masked).
 _ORDER_LABEL = re.compile(
     r"(?i)(?:(?:交易|流水|订单|凭证|业务)(?:编)?号|单号|"
-    r"(?:transaction|txn|trade|order|serial|reference|ref)[\s.]*(?:id|no|number|num|#|＃)\.?)"
+    r"(?<![a-z])(?:transaction|txn|trade|order|serial|reference|ref)[\s.]*(?:id|no|number|num|#|＃)\.?)"
     r"\s*(?:[:：#＃=＝]|是|为|is)?\s*$"
 )
 _LABEL_LOOKBEHIND = 40  # characters before a number searched for its label
@@ -165,7 +165,8 @@ def redact(text: str) -> Redacted:
         return f"{match.group('key')}{sep}******"
 
     def number(match: re.Match[str]) -> str:
-        if labels_an_order_number(match.string[: match.start()]):
+        start = match.start()
+        if labels_an_order_number(match.string[max(0, start - _LABEL_LOOKBEHIND) : start]):
             return match.group(0)  # a transaction or order number: evidence, kept as typed
         return _mask_run(match.group(0), kinds)
 
