@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
 PHONE_KINDS = frozenset(
-    {"claims_hotline", "emergency_line", "customer_service_hotline", "member_service", "sms_sender"}
+    {
+        "claims_hotline",
+        "emergency_line",
+        "customer_service_hotline",
+        "member_service",
+        "callback_line",
+        "sms_sender",
+    }
 )
 URL_KINDS = frozenset({"online_chat", "web_ticket_form", "official_app"})
 

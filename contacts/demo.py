@@ -1,5 +1,6 @@
-"""Demo directory (the table in issue #3, exactly). Published through the real services: the first demo
-directory admin proposes, the second approves. Idempotent: what exists is left alone."""
+"""Demo directory (the table in issue #3, exactly, plus 星云卡盟's call-back line from issue #11; 蓝鲸卡盟
+has none). Published through the real services: the first demo directory admin proposes, the second
+approves. Idempotent: what exists is left alone."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ XINGYUN = [
         state=ChannelState.RETIRED,
         replaced_by="400-612-3456",
     ),
+    # The number agents call customers from (issue 11): the only one a call-back page may name.
+    DemoChannel(ChannelKind.CALLBACK_LINE, "021-6051-8800", "", ()),
 ]
 LANJING = [
     DemoChannel(

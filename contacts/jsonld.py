@@ -67,7 +67,8 @@ def _contact_point(channel: ContactChannel) -> dict[str, Any]:
 
 
 def platform_jsonld(platform: Platform, channels: list[ContactChannel], page_url: str) -> dict[str, Any]:
-    published = [c for c in channels if c.state in PUBLISHED_STATES]
+    # A call-back line calls customers; it is no way to contact the platform, so it is no ContactPoint.
+    published = [c for c in channels if c.state in PUBLISHED_STATES and not c.is_outbound]
     points = {c.pk: _contact_point(c) for c in published}
     org_id = page_url + "#organization"
     organization: dict[str, Any] = {

@@ -149,6 +149,7 @@ class ChannelKind(models.TextChoices):
     EMERGENCY_LINE = "emergency_line", _("Emergency line")
     CUSTOMER_SERVICE_HOTLINE = "customer_service_hotline", _("Customer-service hotline")
     MEMBER_SERVICE = "member_service", _("Member service")
+    CALLBACK_LINE = "callback_line", _("Call-back line")
     ONLINE_CHAT = "online_chat", _("Online chat")
     WEB_TICKET_FORM = "web_ticket_form", _("Web ticket form")
     EMAIL = "email", _("Email")
@@ -164,8 +165,20 @@ PHONE_KINDS = frozenset(
         ChannelKind.EMERGENCY_LINE,
         ChannelKind.CUSTOMER_SERVICE_HOTLINE,
         ChannelKind.MEMBER_SERVICE,
+        ChannelKind.CALLBACK_LINE,
     }
 )
+# Numbers that call customers: a call-back line calls people who asked for a call-back (and the agent
+# says the claim's code). Every other number is one customers call, and may be marked "never calls you".
+OUTBOUND_KINDS = frozenset({ChannelKind.CALLBACK_LINE})
+
+
+def never_calls_you(kind: str, inbound_only: bool) -> bool:
+    """Whether the directory says this number never calls anyone (a call "from" it is spoofed).
+
+    One home for the rule: the checker, the platform page and the API all ask here. An outbound kind is
+    never "never calls you", whatever its flag says."""
+    return bool(inbound_only) and kind not in OUTBOUND_KINDS
 
 
 class ChannelState(models.TextChoices):
@@ -296,6 +309,15 @@ class ContactChannel(models.Model):
     @property
     def is_phone(self) -> bool:
         return self.kind in PHONE_KINDS
+
+    @property
+    def is_outbound(self) -> bool:
+        """A number that calls customers (a call-back line), not one they call."""
+        return self.kind in OUTBOUND_KINDS
+
+    @property
+    def never_calls_you(self) -> bool:
+        return never_calls_you(self.kind, self.inbound_only)
 
     @property
     def schedule(self) -> hours.Schedule:

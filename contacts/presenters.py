@@ -43,6 +43,8 @@ class ChannelCard:
     @property
     def href(self) -> str:
         channel = self.channel
+        if channel.is_outbound:
+            return ""  # it calls customers; the directory does not say anyone answers it
         if channel.is_phone:
             number = channel.canonical_value.removeprefix("CN:").split(";")[0]
             return f"tel:{number}"

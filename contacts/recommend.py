@@ -3,7 +3,8 @@
 The order follows ../shared/DOMAIN.md: a channel that handles the problem and is reachable now beats one
 that does not; urgent cases go to the emergency line, then the claims hotline; routine questions to
 online chat first; when the phone lines are closed, a call-back or a written ticket (which leaves a
-record) comes before a closed line. SMS sender numbers are never recommended: they only send.
+record) comes before a closed line. SMS sender numbers and call-back lines are never recommended: they
+only send or only call out.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _ROUTINE_ORDER = [
     ChannelKind.QQ,
     ChannelKind.EMERGENCY_LINE,  # keep emergency lines free for emergencies
 ]
-_NEVER = frozenset({ChannelKind.SMS_SENDER})
+_NEVER = frozenset({ChannelKind.SMS_SENDER, ChannelKind.CALLBACK_LINE})  # they only send / only call out
 
 
 @dataclass(frozen=True)

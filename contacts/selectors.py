@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -181,15 +181,35 @@ def channels_overdue(*, limit: int = 200) -> list[ContactChannel]:
     )
 
 
+def callback_numbers(*, platform_ids: Iterable[int]) -> dict[int, str]:
+    """Each platform's published call-back line (the number agents call customers from), in one query.
+
+    Only a ``callback_line`` counts: the hotlines are numbers customers call, and the checker tells users
+    that an inbound-only number never calls them. A platform without one is missing from the answer;
+    a suspended or closed platform's line is not vouched for, so it is missing too."""
+    ids = sorted(set(platform_ids))
+    if not ids:
+        return {}
+    rows = (
+        ContactChannel.objects.filter(
+            platform_id__in=ids,
+            kind=ChannelKind.CALLBACK_LINE,
+            state__in=PUBLISHED_STATES,
+            platform__status=PlatformStatus.ACTIVE,
+        )
+        .order_by("platform_id", "sort_order", "id")
+        .values_list("platform_id", "value")
+    )
+    numbers: dict[int, str] = {}
+    for platform_id, value in rows:
+        numbers.setdefault(platform_id, value)
+    return numbers
+
+
 def official_callback_number(*, platform_id: int) -> str:
-    """The number support calls customers from: the platform's published claims hotline, else its
-    customer-service hotline. Shown on the claim page so a call from any other number can be refused."""
-    preference = [ChannelKind.CLAIMS_HOTLINE, ChannelKind.CUSTOMER_SERVICE_HOTLINE]
-    rows = ContactChannel.objects.filter(
-        platform_id=platform_id, kind__in=preference, state__in=PUBLISHED_STATES
-    ).values_list("kind", "value")
-    by_kind = dict(rows)
-    return next((by_kind[k] for k in preference if k in by_kind), "")
+    """The number a call-back to a customer of this platform comes from: its published call-back line,
+    or "" when it has none (never the inbound hotline, which "never calls you")."""
+    return callback_numbers(platform_ids=[platform_id]).get(platform_id, "")
 
 
 # --- Scam reports -------------------------------------------------------------------------------------

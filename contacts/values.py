@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from contacts import hours
 from contacts.canonical import canonical_value
-from contacts.models import ChannelKind, ContactChannel, HolidayRule, HoursMode, ProblemType
+from contacts.models import OUTBOUND_KINDS, ChannelKind, ContactChannel, HolidayRule, HoursMode, ProblemType
 
 LANGUAGES = {"zh": "中文", "en": "English", "yue": "粤语"}
 VALUE_FIELDS = [
@@ -100,7 +100,11 @@ def draft_values(draft: ChannelDraft) -> dict[str, Any]:
         ]
     if draft.valid_from and draft.valid_until and draft.valid_until < draft.valid_from:
         errors["valid_until"] = [_("The end of validity is before its start.")]
-    if draft.inbound_only and draft.kind not in hours_kinds_with_calls():
+    if draft.inbound_only and draft.kind in OUTBOUND_KINDS:
+        errors["inbound_only"] = [
+            _("A call-back line calls customers: it cannot be marked “never calls you”.")
+        ]
+    elif draft.inbound_only and draft.kind not in hours_kinds_with_calls():
         errors["inbound_only"] = [_("Only phone numbers can be marked “never calls you”.")]
     if errors:
         raise ValidationError(errors)

@@ -1,8 +1,9 @@
 """Call-backs: a promise to phone the customer, with a due time, an owner, attempts and a verification code.
 
 Created when a customer asks (claim page), automatically for high-value claims when they are filed, and
-when an urgent claim's first response is breached. The customer's page shows the official number we call
-from and the code the agent will say; a call from any other number or without the code is not us.
+when an urgent claim's first response is breached. The customer's page shows the code the agent will say
+and the number we call from: only the platform's published call-back line (``callback_line``), never a
+hotline, which the checker says never calls anyone. Without one, the page says so and names no number.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from contacts.selectors import official_callback_number
+from contacts.selectors import callback_numbers, official_callback_number
 from helpdesk.audit import audit_record
 from helpdesk.models import Role, User
 from helpdesk.notifications import NotifyItem, notify, notify_many
@@ -68,7 +69,7 @@ def _create(
     numbers: dict[int, str] | None = None,
 ) -> Callback | None:
     """Insert a pending call-back unless one is pending already (a partial unique index decides).
-    ``numbers`` remembers each platform's official number across a batch (one query per platform)."""
+    ``numbers`` remembers each platform's call-back line across a batch (one query per platform)."""
     callback = Callback(
         claim=claim,
         phone=phone,
@@ -99,15 +100,16 @@ def _create(
         after={"claim": claim.pk, "reason": reason, "due_at": callback.due_at},
     )
     outbox_write(event="callback.requested", payload={"claim_id": claim.pk, "callback_id": callback.pk})
+    context = {"reference": claim.reference, "due_at": _local(callback.due_at), "code": callback.code}
+    number = _official_number(claim.platform_id, numbers)
+    if number:
+        context["official_number"] = number
     notify(
         user_ids=[claim.customer_id],
-        event="callback.scheduled",
-        context={
-            "reference": claim.reference,
-            "due_at": _local(callback.due_at),
-            "official_number": _official_number(claim.platform_id, numbers) or _("our official number"),
-            "code": callback.code,
-        },
+        # Without a published call-back line the message names no number: naming the hotline would
+        # contradict the checker, which says that number never calls anyone.
+        event="callback.scheduled" if number else "callback.scheduled_unlisted",
+        context=context,
         url=f"/claims/{claim.reference}/",
         dedupe_key=f"callback:{callback.pk}",
     )
@@ -254,6 +256,15 @@ def callbacks_for_agent(*, agent: User, limit: int = 100) -> list[Callback]:
         .select_related("claim", "claim__platform")
         .order_by("due_at", "id")[:limit]
     )
+
+
+def with_caller_numbers(callbacks: list[Callback]) -> list[Callback]:
+    """Sets ``caller_number`` on each call-back (its platform's published call-back line, "" when the
+    platform has none), one query for the whole list. Expects ``claim`` selected with the call-back."""
+    numbers = callback_numbers(platform_ids={cb.claim.platform_id for cb in callbacks})
+    for callback in callbacks:
+        callback.caller_number = numbers.get(callback.claim.platform_id, "")
+    return callbacks
 
 
 def callback_sweep_overdue(*, now: datetime | None = None, batch_size: int = 1000) -> int:

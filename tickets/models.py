@@ -599,7 +599,7 @@ class Callback(models.Model):
     """A promise to phone the customer, with its own due time, owner and attempts.
 
     ``code`` is said by the agent on the call and shown on the customer's claim page: a call without it,
-    or from another number than the platform's official one, is not us."""
+    or from another number than the platform's published call-back line, is not us."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="callbacks")
     phone = models.CharField(_("phone number"), max_length=32)
@@ -622,6 +622,9 @@ class Callback(models.Model):
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Set by tickets.callbacks.with_caller_numbers: the platform's published call-back line ("" = none).
+    caller_number: str = ""
 
     class Meta:
         verbose_name = _("call-back")

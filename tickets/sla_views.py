@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.models import User
 from tickets.access import callback_for_agent, sees_every_team
-from tickets.callbacks import callback_record_attempt, callbacks_for_agent
+from tickets.callbacks import callback_record_attempt, callbacks_for_agent, with_caller_numbers
 from tickets.models import CallbackOutcome, CallbackStatus
 from tickets.reports import sla_report
 
@@ -39,7 +39,7 @@ def _agent(request: HttpRequest) -> User:
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
     agent = _agent(request)
-    rows = callbacks_for_agent(agent=agent)
+    rows = with_caller_numbers(callbacks_for_agent(agent=agent))
     return render(
         request,
         "agent/callbacks.html",

@@ -294,8 +294,9 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
         "callback": callback,
         "callback_form": forms.get("callback_form")
         or CallbackRequestForm(initial={"phone": claim.contact_phone or getattr(request.user, "phone", "")}),
-        # Only with a call-back pending: the number the customer should expect the call from.
-        "official_number": official_callback_number(platform_id=claim.platform_id) if callback else "",
+        # Only with a call-back pending: the platform's published call-back line, the one number the
+        # customer may expect the call from ("" when it has none: the page then names no number).
+        "callback_number": official_callback_number(platform_id=claim.platform_id) if callback else "",
         "evidence_errors": forms.get("evidence_errors", []),
         # A refused action (e.g. reopening after the window) is explained at the top of the actions.
         "action_errors": [
@@ -365,7 +366,7 @@ def claim_callback(request: HttpRequest, reference: str) -> HttpResponse:
             window_start=data.get("window_start"),
             window_end=data.get("window_end"),
         ),
-        _("We will call you back. The number and the code we will say are shown below."),
+        _("We will call you back. How to recognise our call is shown below."),
     )
 
 

@@ -46,7 +46,7 @@ class HoursSerializer(serializers.Serializer):
 
 class ReplacementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ChannelKind.choices)
     value = serializers.CharField()
 
 
@@ -266,7 +266,12 @@ class CheckPlatformRefSerializer(serializers.Serializer):
 
 class CheckChannelRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=ChannelKind.choices,
+        help_text=_(
+            "The channel's kind; callback_line is a number that calls customers who asked for a call-back."
+        ),
+    )
 
 
 class CheckReplacementSerializer(CheckChannelRefSerializer):

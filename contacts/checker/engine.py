@@ -39,7 +39,14 @@ from contacts.checker import lookups
 from contacts.checker.confusables import has_confusable, skeleton
 from contacts.checker.extract import Found, extract, normalise
 from contacts.checker.numbers import PhoneCheck, check_phone
-from contacts.models import PUBLISHED_STATES, ChannelKind, ChannelState, PlatformStatus, ReportStatus
+from contacts.models import (
+    PUBLISHED_STATES,
+    ChannelKind,
+    ChannelState,
+    PlatformStatus,
+    ReportStatus,
+    never_calls_you,
+)
 
 MAX_ITEMS = 30
 OFFICIAL, RETIRED, SUSPENDED, LOOKALIKE, REPORTED, UNKNOWN = (
@@ -79,6 +86,10 @@ class ChannelRef:
 
     def get_kind_display(self) -> str:
         return str(ChannelKind(self.kind).label) if self.kind in ChannelKind.values else self.kind
+
+    @property
+    def never_calls_you(self) -> bool:
+        return never_calls_you(self.kind, self.inbound_only)
 
 
 @dataclass(frozen=True)
@@ -446,9 +457,15 @@ def _decided_by_channel(result: Result, channel: ChannelRef) -> bool:
             "kind": kind,
             "platform": platform.name,
         }
+        if channel.kind == ChannelKind.CALLBACK_LINE:
+            result.reason = _(
+                "An official call-back line of %(platform)s, verified by the directory: it calls customers "
+                "who asked for a call-back, and the agent will tell you your code. "
+                "If the caller cannot tell you your code, hang up."
+            ) % {"platform": platform.name}
         if channel.kind == "sms_sender":
             result.reason += " " + _("This number only sends text messages; it cannot be called.")
-        if channel.inbound_only:
+        if channel.never_calls_you:
             result.warnings.append(_("This number never calls you: a call from it is spoofed."))
         return True
     if channel.state == ChannelState.RETIRED:

@@ -24,7 +24,13 @@ def test_the_demo_directory_is_exactly_the_issue_table(demo):
         ("online_chat", "https://kf.xingyunka.cn/chat", "verified", None),
         ("email", "kefu@xingyunka.cn", "verified", None),
         ("claims_hotline", "400-612-3400", "retired", "400-612-3456"),
+        ("callback_line", "021-6051-8800", "verified", None),
     ]
+    line = ContactChannel.objects.get(value="021-6051-8800")
+    assert line.canonical_value == "+862160518800" and not line.inbound_only
+    # Published like every other channel: proposed by one admin, approved by the other.
+    assert line.approved_proposal.proposed_by_id == line.verified_by_id != line.approved_by_id
+    assert line.evidence.exists()
     hotline = ContactChannel.objects.get(value="400-612-3456")
     assert hotline.hours_mode == "always" and hotline.problem_types.count() == 10
     service = ContactChannel.objects.get(value="400-612-3457")
@@ -45,6 +51,7 @@ def test_the_demo_directory_is_exactly_the_issue_table(demo):
         ("online_chat", "https://www.lanjingka.com/kefu", "verified", None),
     ]
     assert [s[2] for s in states[2:]] == [ChannelState.PENDING]
+    assert not ContactChannel.objects.filter(platform=lanjing, kind="callback_line").exists()
     hotline = ContactChannel.objects.get(value="400-820-7788")
     assert {(w.weekday, w.start.hour, w.end.hour) for w in hotline.windows.all()} == {
         (d, 8, 22) for d in range(7)

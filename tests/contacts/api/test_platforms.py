@@ -22,7 +22,15 @@ def test_a_platform_with_its_public_channels(client, demo):
         "https://kf.xingyunka.cn/chat",
         "kefu@xingyunka.cn",
         "400-612-3400",
+        "021-6051-8800",
     }
+    line = values["021-6051-8800"]
+    assert (line["kind"], line["canonical_value"], line["state"]) == (
+        "callback_line",
+        "+862160518800",
+        "verified",
+    )
+    assert line["inbound_only"] is False
     old = values["400-612-3400"]
     assert old["state"] == "retired" and old["replacement"]["value"] == "400-612-3456"
     hotline = values["400-612-3457"]
@@ -49,7 +57,7 @@ def test_the_channel_list_has_a_constant_number_of_queries(client, demo, publish
     for n in range(4):
         publish(platform, kind="member_service", value=f"400-820-77{n:02d}")
     with CaptureQueriesContext(connection) as after:
-        assert len(client.get("/api/v1/channels/").json()["results"]) == 12
+        assert len(client.get("/api/v1/channels/").json()["results"]) == 13
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
