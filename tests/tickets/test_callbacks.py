@@ -224,9 +224,9 @@ def test_the_agent_list_is_for_agents_only_and_records_attempts(login_as, custom
 
 
 def test_the_agent_list_shows_the_call_back_line_to_call_from(
-    login_as, customer, platform, agent, callback_line
+    login_as, customer, platform, agent, team, callback_line
 ):
-    claim = ClaimFactory(customer=customer, platform=platform)
+    claim = ClaimFactory(customer=customer, platform=platform, team=team)
     callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     page = login_as(agent).get("/agent/callbacks/").content.decode()
     assert 'data-testid="caller-number">021-6051-8800<' in page
@@ -234,11 +234,11 @@ def test_the_agent_list_shows_the_call_back_line_to_call_from(
 
 
 def test_the_agent_list_warns_when_the_platform_has_no_call_back_line(
-    login_as, customer, platform, agent, official_hotline
+    login_as, customer, platform, agent, team, official_hotline
 ):
     other = PlatformFactory(name="蓝鲸卡盟", slug="lanjing")
     for each in (platform, other):
-        claim = ClaimFactory(customer=customer, platform=each)
+        claim = ClaimFactory(customer=customer, platform=each, team=team)
         callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     page = login_as(agent).get("/agent/callbacks/").content.decode()
     assert page.count('data-testid="no-callback-line"') == 2
@@ -246,13 +246,13 @@ def test_the_agent_list_warns_when_the_platform_has_no_call_back_line(
     assert "400-612-3456" not in page
 
 
-def test_the_agent_list_reads_call_back_lines_in_one_query(customer, agent, callback_line):
+def test_the_agent_list_reads_call_back_lines_in_one_query(customer, agent, team, callback_line):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     platforms = [PlatformFactory() for _ in range(3)]
     for each in platforms:
-        claim = ClaimFactory(customer=customer, platform=each)
+        claim = ClaimFactory(customer=customer, platform=each, team=team)
         callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
     rows = callbacks.callbacks_for_agent(agent=agent)
     with CaptureQueriesContext(connection) as queries:
