@@ -337,7 +337,6 @@ class ScamReportForm(BotCheckedForm):
             raise ValidationError(exc.messages) from None
 
 
-
 class AppealForm(BotCheckedForm):
     token_purpose = "appeal"
     value = forms.CharField(

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from contacts.models import (
     PUBLIC_STATES,
+    PUBLISHED_STATES,
     Appeal,
     AppealStatus,
-    PUBLISHED_STATES,
     ChannelHistory,
     ChannelKind,
     ChannelProposal,
@@ -210,7 +210,7 @@ def _official_now(values: Sequence[ReportedValue]) -> set[str]:
 def report_triage(*, status: str = ReportStatus.OPEN, limit: int = 100) -> list[ReportedValue]:
     """Reported values with their counts, most-reported first: one query, plus the official-now guard
     (``is_official``: listed as official in the directory, so never shown as a fake)."""
-    values = list(
+    values: list[ReportedValue] = list(
         ReportedValue.objects.filter(status=status)
         .select_related("platform")
         .annotate(
@@ -249,7 +249,7 @@ def known_fakes(*, platform: Platform, limit: int = 50) -> list[ReportedValue]:
     """Fakes impersonating ``platform`` that the checker calls ``reported``: confirmed, or reported by
     enough distinct people within the window. Disputed values are never listed, and neither is anything
     the directory vouches for now (published after it was reported): reports never brand it a fake."""
-    candidates = list(
+    candidates: list[ReportedValue] = list(
         ReportedValue.objects.filter(
             platform=platform, status__in=(ReportStatus.OPEN, ReportStatus.CONFIRMED)
         )

@@ -306,14 +306,7 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
         return set()
     channels = _channels(items)
     domains = _domains(items)
-    protected: set[str] = set()
-    for item in items:
-        probe = Result(input=item.report_key, kind=item.found.kind, canonical=item.report_key)
-        channel = _best(c for key in item.exact for c in channels.get(key, []))
-        if channel is not None and _decided_by_channel(probe, channel) and probe.verdict == OFFICIAL:
-            protected.add(item.report_key)
-        elif item.host is not None and _official_host(probe, item.host, domains):
-            protected.add(item.report_key)
+    protected = {item.report_key for item in items if _vouched(item, channels, domains)}
     prefixes: set[str] = set()
     for item in items:
         if item.report_key in protected:
@@ -369,6 +362,15 @@ def _domains(items: list[_Item]) -> list[DomainRef]:
     ]
 
 
+def _vouched(item: _Item, channels: dict[str, list[ChannelRef]], domains: list[DomainRef]) -> bool:
+    """Would a check of exactly this value say ``official``?"""
+    probe = Result(input=item.report_key, kind=item.found.kind, canonical=item.report_key)
+    channel = _best(c for key in item.exact for c in channels.get(key, []))
+    if channel is not None and _decided_by_channel(probe, channel):
+        return probe.verdict == OFFICIAL
+    return item.host is not None and _official_host(probe, item.host, domains)
+
+
 @dataclass
 class _ReportState:
     value: ReportRef
@@ -391,10 +393,7 @@ class _ReportState:
 
 def _moment(value: Any) -> datetime | None:
     """A date from a raw row: PostgreSQL gives aware datetimes, SQLite gives UTC text."""
-    if value is None or isinstance(value, datetime):
-        moment = value
-    else:
-        moment = parse_datetime(str(value))
+    moment = value if value is None or isinstance(value, datetime) else parse_datetime(str(value))
     if moment is not None and timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
     return moment

@@ -87,7 +87,7 @@ def report_rows(
     Dates come back as the driver gives them (``datetime`` on PostgreSQL, text on SQLite)."""
     values, reports = ReportedValue._meta.db_table, ScamReport._meta.db_table
     where, params = _in("v.canonical_value", keys) if keys else _in("v.id", ids)
-    recent = f"FROM {reports} s WHERE s.target_id = v.id AND s.created_at >= %s"  # noqa: S608
+    recent = f"FROM {reports} s WHERE s.target_id = v.id AND s.created_at >= %s"
     sql = (
         f"SELECT v.id, v.canonical_value, v.status, v.merged_into_id, {_owner('v')}, "  # noqa: S608
         f"(SELECT COUNT(DISTINCT s.reporter_hash) {recent}), "
@@ -113,4 +113,5 @@ def published_channels_starting(prefixes: Collection[str]) -> list[str]:
         f"AND c.state IN ({', '.join(['%s'] * len(PUBLISHED_STATES))}) "
         f"AND (SELECT p.status FROM {platform} p WHERE p.id = c.platform_id) = %s"
     )
-    return [row[0] for row in _fetch(sql, [*escaped, *(s.value for s in PUBLISHED_STATES), PlatformStatus.ACTIVE.value])]
+    states = [state.value for state in PUBLISHED_STATES]
+    return [row[0] for row in _fetch(sql, [*escaped, *states, PlatformStatus.ACTIVE.value])]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Appeal, AppealStatus, AppellantRole, ReportedValue, ReportStatus
 from contacts.services._common import require_directory_admin
-from contacts.services.reports import reported_item, form_nonce_use, reported_value_dismiss
+from contacts.services.reports import form_nonce_use, reported_item, reported_value_dismiss
 from helpdesk import context
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User

@@ -151,7 +151,7 @@ def test_admins_see_disputed_values_and_cannot_confirm_them(demo, admin_a):
     response = admin.post(
         f"/directory/reports/{value.pk}/", {"decision": "confirm", "platform": "", "note": "attack"}
     )
-    assert response.status_code == 200 and "official" in response.content.decode().lower() or "官方" in (
+    assert (response.status_code == 200 and "official" in response.content.decode().lower()) or "官方" in (
         response.content.decode()
     )
     value.refresh_from_db()
