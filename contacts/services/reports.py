@@ -190,14 +190,16 @@ def _dispute(group: ReportedValue) -> None:
     before = snapshot(group, _DECISION_FIELDS)
     group.status = ReportStatus.DISPUTED
     group.save(update_fields=["status"])
-    audit_record(
-        actor=None,
-        action="scam_report.disputed",
-        obj=group,
-        before=before,
-        after=snapshot(group, _DECISION_FIELDS),
-        reason="listed as official in the directory",
-    )
+    # Written while a reporter's request is running: like the report itself, without their address.
+    with context.acting_from(replace(context.current(), ip=None)):
+        audit_record(
+            actor=None,
+            action="scam_report.disputed",
+            obj=group,
+            before=before,
+            after=snapshot(group, _DECISION_FIELDS),
+            reason="listed as official in the directory",
+        )
 
 
 def _lock(value: ReportedValue) -> ReportedValue:
