@@ -3,7 +3,8 @@
 1. one ``IN`` query on the indexed ``ContactChannel.canonical_value`` with every exact form, near-miss
    variant and number-behind-a-prefix of every phone item, and the exact forms of links, emails and ids;
 2. one query on ``OfficialDomain`` by registrable domain or brand skeleton of every host;
-3. one query on ``ReportedValue`` (plus one more only when a value was merged into another).
+3. one query on ``ReportedValue`` (plus one more only when a value was merged into another, and the
+   2-3 of ``official_report_keys`` only when a result would mention reports).
 
 Precedence: a published channel is ``official`` whatever reports say; then ``retired`` and ``suspended``;
 then ``reported``; then ``lookalike``; else ``unknown``, which never says "safe". Reports can never brand
@@ -275,7 +276,8 @@ def check(raw: str, *, now: datetime | None = None) -> Outcome:
     if with_reports:
         # Read-time guard: a value the directory vouches for now (an extension of a published number,
         # the host of a published link) never shows reports, whatever was reported before it was published.
-        protected = official_report_keys([(items[i].found.kind, items[i].report_key) for i in with_reports])
+        # (Exact channels and official domains already decided above: only the prefix lookup is left.)
+        protected = _published_under([items[i] for i in with_reports])
         for i in with_reports:
             if items[i].report_key in protected:
                 results[i] = _verdict(items[i], channels, domains, {})
@@ -307,20 +309,22 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
     channels = _channels(items)
     domains = _domains(items)
     protected = {item.report_key for item in items if _vouched(item, channels, domains)}
+    return protected | _published_under([item for item in items if item.report_key not in protected])
+
+
+def _published_under(items: list[_Item]) -> set[str]:
+    """Report keys of phone numbers with a published extension and of hosts with a published link: one
+    query, none when there is nothing to ask."""
     prefixes: set[str] = set()
     for item in items:
-        if item.report_key in protected:
-            continue
-        if item.found.kind == "phone":
+        if item.found.kind == "phone" and item.report_key:
             prefixes.add(f"{item.report_key};ext=")
         elif item.found.kind == "url" and item.host is not None:
             prefixes.update(f"{scheme}://{item.host.host}" for scheme in ("https", "http"))
+    found: set[str] = set()
     for canonical in lookups.published_channels_starting(prefixes):
-        if ";ext=" in canonical:
-            protected.add(canonical.partition(";ext=")[0])
-        else:
-            protected.add(url_host(canonical))
-    return protected & {item.report_key for item in items}
+        found.add(canonical.partition(";ext=")[0] if ";ext=" in canonical else url_host(canonical))
+    return found & {item.report_key for item in items}
 
 
 def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:

@@ -300,7 +300,8 @@ def reported_value_merge(
     )
     ScamReport.objects.filter(target=merged).update(target=target)
     ReportedValue.objects.filter(merged_into=merged).update(merged_into=target)
-    fields = ["last_reported_at"]
+    fields = ["first_reported_at", "last_reported_at"]
+    target.first_reported_at = min(target.first_reported_at, merged.first_reported_at)
     target.last_reported_at = max(target.last_reported_at, merged.last_reported_at)
     if target.platform_id is None and merged.platform_id is not None:
         target.platform_id = merged.platform_id

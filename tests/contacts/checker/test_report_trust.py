@@ -349,3 +349,13 @@ def test_report_text_is_masked_before_storage(client, demo):
     assert "4111 1111 1111 1111" not in saved.details and "654321" not in saved.details
     assert "对方让我报银行卡" in saved.details
     assert network_of("a") != network_of("b")
+
+
+def test_a_check_with_reports_costs_one_more_query_at_most(demo, django_assert_max_num_queries):
+    for who in "abc":
+        report(UNLISTED, who)
+        report("https://fake-kefu.example.com/a", who)
+    message = f"call {UNLISTED} or open https://fake-kefu.example.com/b, official 400-612-3456"
+    with django_assert_max_num_queries(4):
+        results = check(message).results
+    assert [r.verdict for r in results].count("reported") == 2
