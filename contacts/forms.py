@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
@@ -11,8 +12,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from contacts import hours
+from contacts import hours, services
 from contacts.models import (
+    AppellantRole,
     AskedFor,
     ChannelKind,
     ContactChannel,
@@ -257,15 +259,46 @@ class CheckForm(forms.Form):
 
 
 _FORM_TOKEN_SALT = "contacts.scam-report-form"
-_FORM_TOKEN_MAX_AGE = 2 * 3600
 
 
-def report_form_token() -> str:
-    """A signed time stamp: the form must come from us and be open long enough for a person to fill it."""
-    return signing.TimestampSigner(salt=_FORM_TOKEN_SALT).sign("report")
+def report_form_token(purpose: str = "report") -> str:
+    """A signed time stamp and a random nonce: the form must come from us, be open long enough for a
+    person to fill it, and be sent once (the service records the nonce: ``services.form_nonce_use``)."""
+    return signing.TimestampSigner(salt=_FORM_TOKEN_SALT).sign(f"{purpose}.{secrets.token_urlsafe(18)}")
 
 
-class ScamReportForm(forms.Form):
+class BotCheckedForm(forms.Form):
+    """A public form without an account: a honeypot field, a signed token with a minimum fill time, and a
+    nonce (``cleaned_data["nonce"]``) that the service records so the same token cannot be sent twice."""
+
+    token_purpose = "report"
+    # A field people never see (hidden by the stylesheet) but form-filling bots do.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        token = data.get("started", "")
+        try:
+            signed = signing.TimestampSigner(salt=_FORM_TOKEN_SALT).unsign(
+                token, max_age=services.FORM_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            raise ValidationError(
+                _("The form has expired. Please fill it in again."), code="expired"
+            ) from None
+        filled_in = time.time() - signing.b62_decode(token.rsplit(":", 2)[1])
+        too_fast = filled_in < settings.SCAM_REPORT_MIN_FILL_SECONDS
+        purpose, _dot, nonce = signed.partition(".")
+        if data.get("website") or purpose != self.token_purpose or not nonce or too_fast:
+            raise ValidationError(
+                _("Please take a moment to check the form, then send it again."), code="bot"
+            )
+        data["nonce"] = nonce
+        return data
+
+
+class ScamReportForm(BotCheckedForm):
     value = forms.CharField(
         label=_("The number, link or account you found"),
         max_length=300,
@@ -293,9 +326,6 @@ class ScamReportForm(forms.Form):
         help_text=_("Do not write passwords, codes or card numbers here."),
     )
     screenshot = forms.FileField(label=_("Screenshot (optional)"), required=False)
-    # A field people never see (hidden by the stylesheet) but form-filling bots do.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
-    started = forms.CharField(widget=forms.HiddenInput)
 
     def clean_screenshot(self) -> uploads.CleanUpload | None:
         file = self.cleaned_data.get("screenshot")
@@ -306,23 +336,42 @@ class ScamReportForm(forms.Form):
         except uploads.UploadRejected as exc:
             raise ValidationError(exc.messages) from None
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        try:
-            signed = signing.TimestampSigner(salt=_FORM_TOKEN_SALT).unsign(
-                data.get("started", ""), max_age=_FORM_TOKEN_MAX_AGE
-            )
-        except signing.BadSignature:
-            raise ValidationError(
-                _("The form has expired. Please fill it in again."), code="expired"
-            ) from None
-        filled_in = time.time() - signing.b62_decode(data.get("started", "").rsplit(":", 2)[1])
-        too_fast = filled_in < settings.SCAM_REPORT_MIN_FILL_SECONDS
-        if data.get("website") or signed != "report" or too_fast:
-            raise ValidationError(
-                _("Please take a moment to check the form, then send it again."), code="bot"
-            )
-        return data
+
+class AppealForm(BotCheckedForm):
+    token_purpose = "appeal"
+    value = forms.CharField(
+        label=_("The reported number, link or account"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    appellant_role = forms.ChoiceField(label=_("Who are you?"), choices=AppellantRole.choices)
+    appellant_name = forms.CharField(label=_("Your name or organisation"), max_length=120)
+    contact = forms.CharField(
+        label=_("How can we reach you?"),
+        max_length=200,
+        help_text=_("A phone number or email address. Only directory admins see it."),
+    )
+    explanation = forms.CharField(
+        label=_("Why are the reports wrong?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "For example: the number is your company's, since when, and how we can verify it. "
+            "Do not write passwords, codes or card numbers here."
+        ),
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("uphold", _("Uphold the reports")),
+            ("lift", _("Lift the reports (dismiss them: the checker stops saying “reported”)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TriageForm(forms.Form):

@@ -520,6 +520,9 @@ class ReportStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed fake")
     DISMISSED = "dismissed", _("Dismissed")
     MERGED = "merged", _("Merged")
+    # Reports of a published channel or of something on an official domain: they never make the checker
+    # say "reported" and never list the value as a fake; directory admins look at them (issue 11).
+    DISPUTED = "disputed", _("Disputed: listed as official")
 
 
 class ReportedValue(models.Model):
@@ -599,6 +602,63 @@ class ScamReport(models.Model):
         verbose_name_plural = _("scam reports")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target", "created_at"], name="scamreport_target_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.created_at:%Y-%m-%d})"
+
+
+class FormNonce(models.Model):
+    """A public form's single-use token, recorded when the form is accepted: a second submission with the
+    same token is refused. Rows older than the token's lifetime are pruned as new ones arrive."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Reports upheld")
+    LIFTED = "lifted", _("Reports lifted")
+
+
+class AppellantRole(models.TextChoices):
+    OWNER = "owner", _("I own this number or address")
+    COMPANY = "company", _("I work for the company or platform that uses it")
+    OTHER = "other", _("Other")
+
+
+class Appeal(models.Model):
+    """The owner of a reported number, link or account asks directory admins to lift the reports."""
+
+    value = models.CharField(_("reported number, link or account"), max_length=300)
+    canonical_value = models.CharField(_("canonical value"), max_length=300, db_index=True)
+    reported_value = models.ForeignKey(
+        ReportedValue, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    appellant_name = models.CharField(_("your name or organisation"), max_length=120)
+    appellant_role = models.CharField(_("who you are"), max_length=12, choices=AppellantRole.choices)
+    contact = models.CharField(_("how we can reach you"), max_length=200)
+    explanation = models.TextField(_("why the reports are wrong"))
+    submitter_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="appeal_status_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.value} ({self.created_at:%Y-%m-%d})"

@@ -12,6 +12,8 @@ from django.utils import timezone
 from contacts.models import (
     PUBLIC_STATES,
     PUBLISHED_STATES,
+    Appeal,
+    AppealStatus,
     ChannelHistory,
     ChannelKind,
     ChannelProposal,
@@ -218,9 +220,17 @@ def _recent_reporters() -> Count:
     return Count("reports__reporter_hash", filter=Q(reports__created_at__gte=since), distinct=True)
 
 
+def _official_now(values: Sequence[ReportedValue]) -> set[str]:
+    """Which of these reported values the directory vouches for now: read-time guard, 2-3 queries."""
+    from contacts.checker import official_report_keys
+
+    return official_report_keys([(v.kind, v.canonical_value) for v in values]) if values else set()
+
+
 def report_triage(*, status: str = ReportStatus.OPEN, limit: int = 100) -> list[ReportedValue]:
-    """Reported values with their counts, most-reported first: one query."""
-    return list(
+    """Reported values with their counts, most-reported first: one query, plus the official-now guard
+    (``is_official``: listed as official in the directory, so never shown as a fake)."""
+    values: list[ReportedValue] = list(
         ReportedValue.objects.filter(status=status)
         .select_related("platform")
         .annotate(
@@ -230,10 +240,14 @@ def report_triage(*, status: str = ReportStatus.OPEN, limit: int = 100) -> list[
         )
         .order_by("-recent_reporters", "-last_reported_at", "-id")[:limit]
     )
+    official = _official_now(values)
+    for value in values:
+        value.is_official = value.canonical_value in official  # type: ignore[attr-defined]
+    return values
 
 
 def reported_value_detail(*, value_id: int) -> ReportedValue:
-    return get_object_or_404(
+    value = get_object_or_404(
         ReportedValue.objects.select_related("platform", "merged_into", "decided_by")
         .annotate(
             recent_reporters=_recent_reporters(),
@@ -242,16 +256,20 @@ def reported_value_detail(*, value_id: int) -> ReportedValue:
         .prefetch_related(
             Prefetch(
                 "reports", queryset=ScamReport.objects.select_related("platform").order_by("-created_at")
-            )
+            ),
+            Prefetch("appeals", queryset=Appeal.objects.order_by("-created_at", "-id")),
         ),
         pk=value_id,
     )
+    value.is_official = bool(_official_now([value]))  # type: ignore[attr-defined]
+    return value
 
 
 def known_fakes(*, platform: Platform, limit: int = 50) -> list[ReportedValue]:
     """Fakes impersonating ``platform`` that the checker calls ``reported``: confirmed, or reported by
-    enough distinct people within the window."""
-    return list(
+    enough distinct people within the window. Disputed values are never listed, and neither is anything
+    the directory vouches for now (published after it was reported): reports never brand it a fake."""
+    candidates: list[ReportedValue] = list(
         ReportedValue.objects.filter(
             platform=platform, status__in=(ReportStatus.OPEN, ReportStatus.CONFIRMED)
         )
@@ -259,6 +277,8 @@ def known_fakes(*, platform: Platform, limit: int = 50) -> list[ReportedValue]:
         .filter(Q(status=ReportStatus.CONFIRMED) | Q(recent_reporters__gte=settings.SCAM_REPORT_THRESHOLD))
         .order_by("-last_reported_at", "-id")[:limit]
     )
+    official = _official_now(candidates)
+    return [value for value in candidates if value.canonical_value not in official]
 
 
 def reported_value_by_text(*, text: str) -> ReportedValue | None:
@@ -272,3 +292,19 @@ def reported_value_by_text(*, text: str) -> ReportedValue | None:
     keys = [report_key(items[0])] if items else []
     keys.append(text.strip())
     return ReportedValue.objects.filter(canonical_value__in=keys).order_by("id").first()
+
+
+# --- Appeals ------------------------------------------------------------------------------------------
+def appeal_list(*, status: str = AppealStatus.OPEN, limit: int = 100) -> list[Appeal]:
+    return list(
+        Appeal.objects.filter(status=status)
+        .select_related("reported_value", "decided_by")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def appeal_detail(*, appeal_id: int) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.select_related("reported_value", "reported_value__platform", "decided_by"),
+        pk=appeal_id,
+    )

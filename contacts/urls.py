@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from contacts import views, webhook_views
+from contacts import appeal_views, views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,8 +10,11 @@ urlpatterns = [
     path("platforms/<slug:slug>/history/", views.platform_history, name="platform-history"),
     path("check/", views.check, name="check"),
     path("check/report/", views.report_scam, name="report-scam"),
+    path("check/appeal/", appeal_views.appeal, name="report-appeal"),
     path("directory/", views.directory_home, name="directory-home"),
     path("directory/reports/", views.directory_reports, name="directory-reports"),
+    path("directory/appeals/", appeal_views.directory_appeals, name="directory-appeals"),
+    path("directory/appeals/<int:appeal_id>/", appeal_views.directory_appeal, name="directory-appeal"),
     path("directory/reports/<int:value_id>/", views.directory_report, name="directory-report"),
     path(
         "directory/reports/screenshots/<int:report_id>/",

@@ -319,19 +319,20 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/check.html", context, status=400 if problem else 200)
 
 
-def _reporter(request: HttpRequest) -> str:
+def reporter(request: HttpRequest) -> str:
+    """One person: their account, else their network (client_ip honours TRUSTED_PROXY_COUNT); never the
+    User-Agent. The same identity counts distinct reporters and limits the rate."""
     return services.reporter_hash(
         user_id=request.user.pk if request.user.is_authenticated else None,
         address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 
 
-def _report_rate_exceeded(reporter: str) -> bool:
+def rate_exceeded(reporter: str, *, scope: str = "scam-report") -> bool:
     """SCAM_REPORT_RATE per reporter, counted in the cache under the hash: no address is stored."""
     count, period = settings.SCAM_REPORT_RATE.split("/")
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    key = f"scam-report-rate:{reporter}"
+    key = f"{scope}-rate:{reporter}"
     cache.add(key, 0, timeout=seconds)
     try:
         return cache.incr(key) > int(count)
@@ -344,13 +345,13 @@ def report_scam(request: HttpRequest) -> HttpResponse:
     initial = {"value": request.GET.get("value", "")[:300], "platform": request.GET.get("platform", "")[:60]}
     form = ScamReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reporter = _reporter(request)
-        if _report_rate_exceeded(reporter):
+        who = reporter(request)
+        if rate_exceeded(who):
             form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
         else:
             data = form.cleaned_data
             try:
-                services.scam_report_submit(
+                report = services.scam_report_submit(
                     data=services.ReportInput(
                         value=data["value"],
                         found_where=data["found_where"],
@@ -359,15 +360,34 @@ def report_scam(request: HttpRequest) -> HttpResponse:
                         details=data["details"],
                         screenshot=data["screenshot"],
                     ),
-                    reporter=reporter,
+                    reporter=who,
                     actor=cast(User, request.user) if request.user.is_authenticated else None,
+                    nonce=data["nonce"],
                 )
             except ValidationError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(request, _("Thank you. Your report helps others avoid this scam."))
+                _report_received(request, report, typed=data["details"])
                 return redirect(f"{reverse('check')}?{urlencode({'q': data['value']})}")
     return render(request, "contacts/report.html", {"form": form, "token": report_form_token()})
+
+
+def _report_received(request: HttpRequest, report: ScamReport, *, typed: str) -> None:
+    if report.target.status == ReportStatus.DISPUTED:
+        messages.info(
+            request,
+            _(
+                "Thank you. This is listed as official in the directory, so your report goes to the "
+                "directory admins to check; until they act, the checker keeps showing what the directory "
+                "verified."
+            ),
+        )
+    else:
+        messages.success(request, _("Thank you. Your report helps others avoid this scam."))
+    if report.details != typed.strip()[:2000]:
+        messages.info(
+            request, _("We masked what looked like a card number, ID number or code in your description.")
+        )
 
 
 @directory_admin_required

@@ -135,6 +135,7 @@ CHECK_SMS = {
             "warnings": [],
             "extension": None,
             "ivr": None,
+            "reports": None,
         },
         {
             "input": "400-612-3456",
@@ -149,6 +150,7 @@ CHECK_SMS = {
             "warnings": ["这个号码从不主动给您打电话：显示该号码的来电是伪造的。"],
             "extension": None,
             "ivr": None,
+            "reports": None,
         },
     ],
 }

@@ -286,6 +286,13 @@ class CheckSimilarSerializer(serializers.Serializer):
     channel = CheckChannelRefSerializer(allow_null=True)
 
 
+class CheckReportsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="different people who reported it")
+    first_reported_at = serializers.DateTimeField(allow_null=True)
+    last_reported_at = serializers.DateTimeField(allow_null=True)
+    confirmed = serializers.BooleanField(help_text="directory admins confirmed it is a fake")
+
+
 class CheckResultSerializer(serializers.Serializer):
     input = serializers.CharField()
     kind = serializers.CharField(help_text="phone, url, email, wechat or qq")
@@ -301,6 +308,9 @@ class CheckResultSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     extension = serializers.CharField(allow_null=True)
     ivr = serializers.CharField(allow_null=True)
+    reports = CheckReportsSerializer(
+        allow_null=True, help_text="with a `reported` verdict: how many people reported it and when"
+    )
 
 
 class CheckResponseSerializer(serializers.Serializer):

@@ -10,8 +10,10 @@ from contacts.checker.engine import (
     SUSPENDED,
     UNKNOWN,
     Outcome,
+    ReportSummary,
     Result,
     check,
+    official_report_keys,
     report_key,
 )
 from contacts.checker.extract import MAX_QUERY_CHARS, Found, InputProblem, extract, normalise
@@ -27,9 +29,11 @@ __all__ = [
     "Found",
     "InputProblem",
     "Outcome",
+    "ReportSummary",
     "Result",
     "check",
     "extract",
     "normalise",
+    "official_report_keys",
     "report_key",
 ]

@@ -3,10 +3,13 @@
 1. one ``IN`` query on the indexed ``ContactChannel.canonical_value`` with every exact form, near-miss
    variant and number-behind-a-prefix of every phone item, and the exact forms of links, emails and ids;
 2. one query on ``OfficialDomain`` by registrable domain or brand skeleton of every host;
-3. one query on ``ReportedValue`` (plus one more only when a value was merged into another).
+3. one query on ``ReportedValue`` (plus one more only when a value was merged into another, and the
+   2-3 of ``official_report_keys`` only when a result would mention reports).
 
-Precedence: a published channel is ``official`` even when reported (a warning says so); then ``retired`` and
-``suspended``; then ``reported``; then ``lookalike``; else ``unknown``, which never says "safe".
+Precedence: a published channel is ``official`` whatever reports say; then ``retired`` and ``suspended``;
+then ``reported``; then ``lookalike``; else ``unknown``, which never says "safe". Reports can never brand
+what the directory vouches for a fake (``official_report_keys``): not at submission (such reports are
+``disputed``), not when read (a value published after it was reported is not ``reported``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +25,7 @@ import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +38,7 @@ from contacts.canonical import (
     canonical_wechat,
     host_matches,
     registrable_domain,
+    url_host,
 )
 from contacts.checker import lookups
 from contacts.checker.confusables import has_confusable, skeleton
@@ -118,6 +123,16 @@ class ReportRef:
         return self.status == ReportStatus.CONFIRMED
 
 
+@dataclass(frozen=True)
+class ReportSummary:
+    """How many different people reported a value and when: the first and the latest report."""
+
+    count: int
+    first_reported_at: datetime | None
+    last_reported_at: datetime | None
+    confirmed: bool
+
+
 @dataclass
 class Result:
     input: str
@@ -132,6 +147,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     extension: str = ""
     ivr: str = ""
+    reports: ReportSummary | None = None
 
 
 @dataclass
@@ -267,7 +283,59 @@ def check(raw: str, *, now: datetime | None = None) -> Outcome:
     domains = _domains(items)
     reports = _reports(items, now=now or timezone.now())
     results = [_verdict(item, channels, domains, reports) for item in items]
+    with_reports = [i for i, result in enumerate(results) if result.reports is not None]
+    if with_reports:
+        # Read-time guard: a value the directory vouches for now (an extension of a published number,
+        # the host of a published link) never shows reports, whatever was reported before it was published.
+        # (Exact channels and official domains already decided above: only the prefix lookup is left.)
+        protected = _published_under([items[i] for i in with_reports])
+        for i in with_reports:
+            if items[i].report_key in protected:
+                results[i] = _verdict(items[i], channels, domains, {})
     return Outcome(query=text, results=results)
+
+
+def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
+    """The report keys (see ``report_key``) of ``(kind, key)`` pairs that the directory vouches for: a
+    published channel's value (or its number with an extension, or the host of its link) or a host or
+    email address on an official domain of an active platform. Reports can never brand these a fake.
+
+    The same rules as a check's ``official`` verdict (``_decided_by_channel``, ``_official_host``); 2-3
+    queries for any number of values."""
+    items: list[_Item] = []
+    for kind, key in values:
+        item = _Item(found=Found(kind, key), report_key=key)
+        if kind == "phone":
+            item.exact = (key,)
+        elif kind == "email":
+            item.exact = (key,)
+            item.host = _host(key.rpartition("@")[2])
+        elif kind == "url":
+            item.host = _host(key)
+        elif kind in ("wechat", "qq"):
+            item.exact = (key.partition(":")[2],)
+        items.append(item)
+    if not items:
+        return set()
+    channels = _channels(items)
+    domains = _domains(items)
+    protected = {item.report_key for item in items if _vouched(item, channels, domains)}
+    return protected | _published_under([item for item in items if item.report_key not in protected])
+
+
+def _published_under(items: list[_Item]) -> set[str]:
+    """Report keys of phone numbers with a published extension and of hosts with a published link: one
+    query, none when there is nothing to ask."""
+    prefixes: set[str] = set()
+    for item in items:
+        if item.found.kind == "phone" and item.report_key:
+            prefixes.add(f"{item.report_key};ext=")
+        elif item.found.kind == "url" and item.host is not None:
+            prefixes.update(f"{scheme}://{item.host.host}" for scheme in ("https", "http"))
+    found: set[str] = set()
+    for canonical in lookups.published_channels_starting(prefixes):
+        found.add(canonical.partition(";ext=")[0] if ";ext=" in canonical else url_host(canonical))
+    return found & {item.report_key for item in items}
 
 
 def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
@@ -309,19 +377,56 @@ def _domains(items: list[_Item]) -> list[DomainRef]:
     ]
 
 
+def _vouched(item: _Item, channels: dict[str, list[ChannelRef]], domains: list[DomainRef]) -> bool:
+    """Would a check of exactly this value say ``official``?"""
+    probe = Result(input=item.report_key, kind=item.found.kind, canonical=item.report_key)
+    channel = _best(c for key in item.exact for c in channels.get(key, []))
+    if channel is not None and _decided_by_channel(probe, channel):
+        return probe.verdict == OFFICIAL
+    return item.host is not None and _official_host(probe, item.host, domains)
+
+
 @dataclass
 class _ReportState:
     value: ReportRef
     reporters: int
+    recent_first: datetime | None = None
+    recent_last: datetime | None = None
+    ever: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
 
     def counts(self) -> bool:
         return self.value.is_confirmed or self.reporters >= settings.SCAM_REPORT_THRESHOLD
 
+    def summary(self) -> ReportSummary:
+        """Confirmed: every report ever; otherwise the reports within the window that were counted."""
+        if self.value.is_confirmed:
+            return ReportSummary(max(self.ever, self.reporters), self.first, self.last, confirmed=True)
+        return ReportSummary(self.reporters, self.recent_first, self.recent_last, confirmed=False)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A date from a raw row: PostgreSQL gives aware datetimes, SQLite gives UTC text."""
+    moment = value if value is None or isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
 
 def _report_state(row: tuple[Any, ...], extra: int = 0) -> _ReportState:
-    _pk, _canonical, status, _merged, slug, name, platform_status, recent = row
+    (_pk, _canonical, status, _merged, slug, name, platform_status, recent) = row[:8]
+    recent_first, recent_last, ever, first, last = row[8:13]
     platform = PlatformRef(slug, name, platform_status) if slug is not None else None
-    return _ReportState(ReportRef(status, platform), recent + extra)
+    return _ReportState(
+        ReportRef(status, platform),
+        recent + extra,
+        _moment(recent_first),
+        _moment(recent_last),
+        ever + extra,
+        _moment(first),
+        _moment(last),
+    )
 
 
 def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
@@ -395,18 +500,10 @@ def _verdict(
     report = reports.get(item.report_key)
     exact = [c for key in item.exact for c in channels.get(key, [])]
     channel = _best(exact)
+    # What the directory vouches for never carries report warnings: reports cannot brand it a fake.
     if channel is not None and _decided_by_channel(result, channel):
-        if report is not None and result.verdict == OFFICIAL:
-            result.warnings.append(
-                _(
-                    "Some users reported this as a fake. It is listed as official by the directory: "
-                    "call it only to reach the platform, and never give a password or SMS code."
-                )
-            )
         return result
     if item.host is not None and _official_host(result, item.host, domains):
-        if report is not None:
-            result.warnings.append(_("Some users reported this address; the directory lists its domain."))
         return result
     lookalike = _lookalike(item, channels, domains)
     if lookalike is not None:
@@ -415,18 +512,29 @@ def _verdict(
     if report is not None and report.counts():
         result.verdict = REPORTED
         result.platform = report.value.platform
+        summary = result.reports = report.summary()
+        when = {"first": _day(summary.first_reported_at), "last": _day(summary.last_reported_at)}
         if report.value.is_confirmed:
             text = _("Directory admins confirmed reports that this is a fake.")
+            text += " " + ngettext(
+                "%(count)s person reported it (first report %(first)s, latest %(last)s).",
+                "%(count)s different people reported it (first report %(first)s, latest %(last)s).",
+                summary.count,
+            ) % {"count": summary.count, **when}
         else:
-            text = _("%(count)s different people reported this as a fake in the last %(days)s days.") % {
-                "count": report.reporters,
-                "days": settings.SCAM_REPORT_WINDOW.days,
-            }
+            text = ngettext(
+                "%(count)s person reported this as a fake in the last %(days)s days "
+                "(first report %(first)s, latest %(last)s).",
+                "%(count)s different people reported this as a fake in the last %(days)s days "
+                "(first report %(first)s, latest %(last)s).",
+                summary.count,
+            ) % {"count": summary.count, "days": settings.SCAM_REPORT_WINDOW.days, **when}
         if report.value.platform is not None:
             text += " " + _("It pretends to be %(platform)s.") % {"platform": report.value.platform.name}
         result.reason = " ".join(filter(None, [text, result.reason, _DONT_CALL()]))
         return result
-    if report is not None:
+    if report is not None and report.reporters:
+        result.reports = report.summary()
         result.warnings.append(
             ngettext(
                 "%(count)s person reported this as a fake; not yet confirmed.",
@@ -441,6 +549,10 @@ def _verdict(
     result.verdict = UNKNOWN
     result.reason = _unknown_reason(item)
     return result
+
+
+def _day(moment: datetime | None) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment is not None else "-"
 
 
 def _DONT_CALL() -> str:

@@ -15,7 +15,15 @@ from typing import Any
 
 from django.db import connection
 
-from contacts.models import ContactChannel, OfficialDomain, Platform, ReportedValue, ScamReport
+from contacts.models import (
+    PUBLISHED_STATES,
+    ContactChannel,
+    OfficialDomain,
+    Platform,
+    PlatformStatus,
+    ReportedValue,
+    ScamReport,
+)
 
 
 # Only table names, column names and "%s" placeholders are formatted into these statements (hence the
@@ -72,14 +80,38 @@ def domain_rows(registrables: Collection[str], brands: Collection[str]) -> list[
 def report_rows(
     *, keys: Collection[str] = (), ids: Collection[int] = (), since: datetime
 ) -> list[tuple[Any, ...]]:
-    """(id, canonical, status, merged_into_id, slug, name, status, distinct reporters since ``since``) of the
-    reported values (not dismissed) with these canonical values or ids."""
+    """(id, canonical, status, merged_into_id, slug, name, status, distinct reporters since ``since``, first
+    and latest report since ``since``, distinct reporters ever, first and latest report ever) of the
+    reported values (neither dismissed nor disputed) with these canonical values or ids.
+
+    Dates come back as the driver gives them (``datetime`` on PostgreSQL, text on SQLite)."""
     values, reports = ReportedValue._meta.db_table, ScamReport._meta.db_table
     where, params = _in("v.canonical_value", keys) if keys else _in("v.id", ids)
+    recent = f"FROM {reports} s WHERE s.target_id = v.id AND s.created_at >= %s"
     sql = (
         f"SELECT v.id, v.canonical_value, v.status, v.merged_into_id, {_owner('v')}, "  # noqa: S608
-        f"(SELECT COUNT(DISTINCT s.reporter_hash) FROM {reports} s WHERE s.target_id = v.id "
-        f"AND s.created_at >= %s) "
-        f"FROM {values} v WHERE {where} AND v.status <> 'dismissed'"
+        f"(SELECT COUNT(DISTINCT s.reporter_hash) {recent}), "
+        f"(SELECT MIN(s.created_at) {recent}), (SELECT MAX(s.created_at) {recent}), "
+        f"(SELECT COUNT(DISTINCT s.reporter_hash) FROM {reports} s WHERE s.target_id = v.id), "
+        f"v.first_reported_at, v.last_reported_at "
+        f"FROM {values} v WHERE {where} AND v.status NOT IN ('dismissed', 'disputed')"
     )
-    return _fetch(sql, [since, *params])
+    return _fetch(sql, [since, since, since, *params])
+
+
+def published_channels_starting(prefixes: Collection[str]) -> list[str]:
+    """Canonical values of published channels of active platforms that start with one of ``prefixes``
+    (a number's extensions ``+86…;ext=``, the addresses on a host ``https://host``). Not on the hot path:
+    only asked when a report would otherwise brand a value fake."""
+    if not prefixes:
+        return []
+    table, platform = ContactChannel._meta.db_table, Platform._meta.db_table
+    likes = " OR ".join(["c.canonical_value LIKE %s ESCAPE '!'"] * len(prefixes))
+    escaped = [p.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%" for p in prefixes]
+    sql = (
+        f"SELECT c.canonical_value FROM {table} c WHERE ({likes}) "  # noqa: S608
+        f"AND c.state IN ({', '.join(['%s'] * len(PUBLISHED_STATES))}) "
+        f"AND (SELECT p.status FROM {platform} p WHERE p.id = c.platform_id) = %s"
+    )
+    states = [state.value for state in PUBLISHED_STATES]
+    return [row[0] for row in _fetch(sql, [*escaped, *states, PlatformStatus.ACTIVE.value])]

@@ -37,6 +37,20 @@ def result_json(result: Result) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "extension": result.extension or None,
         "ivr": result.ivr or None,
+        "reports": _reports_json(result),
+    }
+
+
+def _reports_json(result: Result) -> dict[str, Any] | None:
+    """Who reported it and when: present with a ``reported`` verdict (or a warning about reports)."""
+    summary = result.reports
+    if summary is None:
+        return None
+    return {
+        "count": summary.count,
+        "first_reported_at": summary.first_reported_at.isoformat() if summary.first_reported_at else None,
+        "last_reported_at": summary.last_reported_at.isoformat() if summary.last_reported_at else None,
+        "confirmed": summary.confirmed,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contacts.services._common import TwoPersonRuleError, require_directory_admin
+from contacts.services.appeals import AppealInput, appeal_decide, appeal_submit, masked_contact
 from contacts.services.channels import (
     EvidenceInput,
     channel_propose,
@@ -15,25 +16,35 @@ from contacts.services.channels import (
 )
 from contacts.services.platforms import domain_add, domain_remove, platform_save, platform_update_with_domains
 from contacts.services.reports import (
+    FORM_TOKEN_MAX_AGE,
     ReportInput,
+    form_nonce_use,
     reported_value_confirm,
     reported_value_dismiss,
     reported_value_merge,
     reporter_hash,
+    reporter_network,
     scam_report_submit,
+    value_is_official,
 )
 from contacts.services.review import sweep_review_overdue
 
 __all__ = [
+    "FORM_TOKEN_MAX_AGE",
+    "AppealInput",
     "EvidenceInput",
     "ReportInput",
     "TwoPersonRuleError",
+    "appeal_decide",
+    "appeal_submit",
     "channel_propose",
     "channel_retire",
     "channel_suspend",
     "domain_add",
     "domain_remove",
     "evidence_add",
+    "form_nonce_use",
+    "masked_contact",
     "platform_save",
     "platform_update_with_domains",
     "proposal_approve",
@@ -43,7 +54,9 @@ __all__ = [
     "reported_value_dismiss",
     "reported_value_merge",
     "reporter_hash",
+    "reporter_network",
     "require_directory_admin",
     "scam_report_submit",
     "sweep_review_overdue",
+    "value_is_official",
 ]

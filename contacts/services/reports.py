@@ -2,37 +2,84 @@
 
 A report is grouped by the canonical value the checker looks up (``contacts.checker.report_key``), so
 "400 612 3465" and "4006123465" are one group. The reporter is only a keyed hash (``reporter_hash``).
+
+Reports can never brand what the directory vouches for a fake (``contacts.checker.official_report_keys``):
+reports of a published channel's value or of anything on an official domain are accepted, but their group
+is ``disputed`` (triaged by directory admins, never counted by the checker), and confirming it is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.canonical import canonical_qq, canonical_wechat
-from contacts.checker import Found, InputProblem, extract, normalise, report_key
-from contacts.models import AskedFor, Platform, ReportedValue, ReportStatus, ScamReport
+from contacts.checker import Found, InputProblem, extract, normalise, official_report_keys, report_key
+from contacts.models import AskedFor, FormNonce, Platform, ReportedValue, ReportStatus, ScamReport
 from contacts.services._common import require_directory_admin
 from helpdesk import context, uploads
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
+from helpdesk.redaction import redact
 
 _DECISION_FIELDS = ["status", "platform", "merged_into", "decision_note"]
+# A public form's token lives this long (contacts.forms); used nonces are kept as long, then pruned.
+FORM_TOKEN_MAX_AGE = timedelta(hours=2)
 
 
-def reporter_hash(*, user_id: int | None, address: str | None, user_agent: str) -> str:
-    """Who reported, as HMAC-SHA256 with SECRET_KEY: distinct people can be counted, nobody identified."""
-    subject = f"user:{user_id}" if user_id else f"anon:{address or '-'}|{user_agent[:200]}"
+def reporter_network(address: str | None) -> str:
+    """The network an anonymous person reports from: IPv4 /24, IPv6 /64 (one home or office router hands
+    out addresses from one of these; rotating the User-Agent or the last bits does not make a new person)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "-"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def reporter_hash(*, user_id: int | None, address: str | None) -> str:
+    """Who reported, as HMAC-SHA256 with SECRET_KEY: distinct people can be counted, nobody identified.
+
+    One account is one person; an anonymous visitor is their network (``reporter_network``), never their
+    User-Agent. The same identity counts distinct reporters and limits the rate (SCAM_REPORT_RATE)."""
+    subject = f"user:{user_id}" if user_id else f"net:{reporter_network(address)}"
     key = ("scam-report:" + settings.SECRET_KEY).encode()
     return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()
+
+
+def form_nonce_use(*, nonce: str, purpose: str) -> None:
+    """Record a public form's single-use token; a second use raises ValidationError (code ``replayed``).
+
+    Called inside the caller's transaction, so a submission that fails leaves the token unused. The unique
+    constraint decides between two concurrent submissions of one token."""
+    now = timezone.now()
+    FormNonce.objects.filter(used_at__lt=now - FORM_TOKEN_MAX_AGE).delete()
+    try:
+        with transaction.atomic():
+            FormNonce.objects.create(nonce=nonce[:64], purpose=purpose[:20], used_at=now)
+    except IntegrityError:
+        raise ValidationError(
+            _("This form was already sent. To send another one, fill in the form below again."),
+            code="replayed",
+        ) from None
+
+
+def value_is_official(value: ReportedValue) -> bool:
+    """The directory vouches for this value now (see ``contacts.checker.official_report_keys``)."""
+    return value.canonical_value in official_report_keys([(value.kind, value.canonical_value)])
 
 
 @dataclass(frozen=True)
@@ -45,7 +92,7 @@ class ReportInput:
     screenshot: uploads.CleanUpload | None = None
 
 
-def _reported_item(value: str) -> tuple[Found, str]:
+def reported_item(value: str) -> tuple[Found, str]:
     """The first number, link or account in what the user typed, and its group key."""
     try:
         items = extract(normalise(value))
@@ -65,24 +112,35 @@ def _reported_item(value: str) -> tuple[Found, str]:
 
 
 @transaction.atomic
-def scam_report_submit(*, data: ReportInput, reporter: str, actor: User | None = None) -> ScamReport:
-    found, key = _reported_item(data.value)
+def scam_report_submit(
+    *, data: ReportInput, reporter: str, actor: User | None = None, nonce: str = ""
+) -> ScamReport:
+    """Store a report. ``nonce`` is the form token's (single use). A report of a value the directory
+    vouches for is kept, but its group becomes ``disputed``: it never counts towards ``reported``."""
+    found, key = reported_item(data.value)
     unknown = set(data.asked_for) - set(AskedFor.values)
     if unknown:
         raise ValidationError({"asked_for": [_("Choose from the list.")]})
+    if nonce:
+        form_nonce_use(nonce=nonce, purpose="report")
+    key = key[:300]
+    official = key in official_report_keys([(found.kind, key)])
     now = timezone.now()
     group, created = ReportedValue.objects.select_for_update().get_or_create(
-        canonical_value=key[:300],
+        canonical_value=key,
         defaults={
             "kind": found.kind,
             "display_value": found.text[:300],
             "platform": data.platform,
+            "status": ReportStatus.DISPUTED if official else ReportStatus.OPEN,
             "first_reported_at": now,
             "last_reported_at": now,
         },
     )
-    if group.status == ReportStatus.MERGED and group.merged_into_id:
+    if group.status == ReportStatus.MERGED and group.merged_into_id and not official:
         group = ReportedValue.objects.select_for_update().get(pk=group.merged_into_id)
+    if official and not created and group.status != ReportStatus.DISMISSED:
+        _dispute(group)
     updates = ["last_reported_at"]
     group.last_reported_at = now
     if group.platform_id is None and data.platform is not None:
@@ -101,7 +159,7 @@ def scam_report_submit(*, data: ReportInput, reporter: str, actor: User | None =
         found_where=data.found_where,
         asked_for=list(dict.fromkeys(data.asked_for)),
         platform=data.platform,
-        details=data.details.strip()[:2000],
+        details=redact(data.details.strip()).text[:2000],
         screenshot=screenshot,
         screenshot_type=data.screenshot.content_type if data.screenshot else "",
         reporter_hash=reporter,
@@ -115,9 +173,33 @@ def scam_report_submit(*, data: ReportInput, reporter: str, actor: User | None =
             action="scam_report.submit",
             obj=report,
             object_repr=group.display_value,
-            after={"group": group.pk, "found_where": report.found_where, "asked_for": report.asked_for},
+            after={
+                "group": group.pk,
+                "found_where": report.found_where,
+                "asked_for": report.asked_for,
+                "disputed": group.status == ReportStatus.DISPUTED,
+            },
         )
     return report
+
+
+def _dispute(group: ReportedValue) -> None:
+    """A reported value the directory now vouches for goes to the admins' disputed list (audited)."""
+    if group.status == ReportStatus.DISPUTED:
+        return
+    before = snapshot(group, _DECISION_FIELDS)
+    group.status = ReportStatus.DISPUTED
+    group.save(update_fields=["status"])
+    # Written while a reporter's request is running: like the report itself, without their address.
+    with context.acting_from(replace(context.current(), ip=None)):
+        audit_record(
+            actor=None,
+            action="scam_report.disputed",
+            obj=group,
+            before=before,
+            after=snapshot(group, _DECISION_FIELDS),
+            reason="listed as official in the directory",
+        )
 
 
 def _lock(value: ReportedValue) -> ReportedValue:
@@ -164,9 +246,12 @@ def _decide(
 def reported_value_confirm(
     *, actor: User, value: ReportedValue, platform: Platform | None = None, note: str = ""
 ) -> ReportedValue:
-    """A directory admin confirms it is a fake: the checker says ``reported`` from now on."""
+    """A directory admin confirms it is a fake: the checker says ``reported`` from now on. Refused while
+    the value is a published channel's or on an official domain: retire or suspend the channel first."""
+    require_directory_admin(actor)
     if value.status == ReportStatus.MERGED:
         raise ValidationError(_("This value was merged; decide on the value it was merged into."))
+    _refuse_if_official(value)
     return _decide(
         actor=actor,
         value=value,
@@ -198,6 +283,10 @@ def reported_value_merge(
     require_directory_admin(actor)
     if into.pk == value.pk:
         raise ValidationError(_("A value cannot be merged into itself."))
+    for side in (value, into):
+        if side.status == ReportStatus.DISPUTED:
+            raise ValidationError(_("Disputed values cannot be merged; dismiss the reports instead."))
+        _refuse_if_official(side)
     target = _lock(into)
     if target.status == ReportStatus.MERGED:
         raise ValidationError(_("That value was itself merged; merge into the value it was merged into."))
@@ -211,10 +300,24 @@ def reported_value_merge(
     )
     ScamReport.objects.filter(target=merged).update(target=target)
     ReportedValue.objects.filter(merged_into=merged).update(merged_into=target)
-    fields = ["last_reported_at"]
+    fields = ["first_reported_at", "last_reported_at"]
+    target.first_reported_at = min(target.first_reported_at, merged.first_reported_at)
     target.last_reported_at = max(target.last_reported_at, merged.last_reported_at)
     if target.platform_id is None and merged.platform_id is not None:
         target.platform_id = merged.platform_id
         fields.append("platform")
     target.save(update_fields=fields)
     return merged
+
+
+def _refuse_if_official(value: ReportedValue) -> None:
+    if value_is_official(value):
+        raise ValidationError(
+            _(
+                "%(value)s is listed as official in the directory (a published channel or an official "
+                "domain), so it cannot be called a fake. If it really was taken over, suspend or retire the "
+                "channel or domain first."
+            )
+            % {"value": value.display_value},
+            code="official",
+        )

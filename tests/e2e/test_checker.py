@@ -83,3 +83,49 @@ def test_a_report_is_confirmed_by_an_admin_and_the_checker_says_reported(
     expect(page.get_by_role("region", name="冒充星云卡盟的已知假冒号码和网址")).to_contain_text(
         "400-612-3465"
     )
+
+
+def test_the_owner_of_a_reported_number_appeals_and_an_admin_lifts_the_reports(
+    page: Page, browser: Browser, live_server, directory_admin, second_directory_admin
+):
+    from contacts import services
+    from contacts.models import Platform
+
+    totp_device(directory_admin)
+    totp_device(second_directory_admin)
+    seed()
+    base = live_server.url
+    xingyun = Platform.objects.get(slug="xingyun")
+    for n in range(3):  # three people on three networks
+        services.scam_report_submit(
+            data=services.ReportInput(value="13800138000", found_where="sms", platform=xingyun),
+            reporter=services.reporter_hash(user_id=None, address=f"198.51.{n}.7"),
+        )
+    page.set_viewport_size({"width": 390, "height": 800})  # a phone
+    page.goto(f"{base}/check/?q=13800138000")
+    card = page.locator(".verdict-card")
+    expect(card).to_have_attribute("data-verdict", "reported")
+    expect(card).to_contain_text("3 位不同的用户")
+    card.get_by_role("link", name="这是您的号码或地址？提出申诉").click()
+    expect(page.get_by_label("被举报的号码、链接或账号")).to_have_value("13800138000")
+    page.get_by_label("您是谁？").select_option("owner")
+    page.get_by_label("您的姓名或机构").fill("王先生")
+    page.get_by_label("我们如何联系您？").fill("13912345678")
+    page.get_by_label("举报为何有误？").fill("这是我本人用了十年的手机号。")
+    page.get_by_role("button", name="提交申诉").click()
+    expect(page.get_by_text("目录管理员会查看这些举报和您的说明")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px phone"
+
+    admin = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    sign_in(admin, base, directory_admin)
+    admin.goto(f"{base}/directory/appeals/")
+    admin.get_by_role("link", name="13800138000").click()
+    expect(admin.get_by_text("13912345678")).to_be_visible()
+    admin.get_by_label("撤销举报").check()
+    admin.get_by_label("备注").fill("已电话核实为本人")
+    admin.get_by_role("button", name="保存处理决定").click()
+    expect(admin.get_by_text("没有此状态的申诉。")).to_be_visible()
+
+    page.goto(f"{base}/check/?q=13800138000")
+    expect(page.locator(".verdict-card")).to_have_attribute("data-verdict", "unknown")
