@@ -47,8 +47,10 @@ def test_the_call_back_line_is_official_and_says_it_calls_customers(client, demo
         "warnings",
         "extension",
         "ivr",
+        "reports",
     }
     assert result["verdict"] == "official" and result["kind"] == "phone"
+    assert result["reports"] is None
     assert result["canonical"] == "+862160518800"
     assert result["platform"] == {"slug": "xingyun", "name": "星云卡盟"}
     assert result["channel"]["kind"] == "callback_line"

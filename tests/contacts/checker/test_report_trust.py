@@ -164,17 +164,17 @@ def test_admins_see_disputed_values_and_cannot_confirm_them(demo, admin_a):
 def test_a_value_published_after_it_was_reported_stops_being_a_fake(client, demo, admin_a, publish):
     xingyun = Platform.objects.get(slug="xingyun")
     for who in "abc":
-        report("021-6051-8800", who, platform=xingyun)
-    value = ReportedValue.objects.get(canonical_value="+862160518800")
+        report("021-6051-8899", who, platform=xingyun)
+    value = ReportedValue.objects.get(canonical_value="+862160518899")
     services.reported_value_confirm(actor=admin_a, value=value, platform=xingyun)
-    assert result_for("021-6051-8800").verdict == "reported"
-    assert "021-6051-8800" in known_fake_values(client)
+    assert result_for("021-6051-8899").verdict == "reported"
+    assert "021-6051-8899" in known_fake_values(client)
 
-    publish(xingyun, kind="customer_service_hotline", value="021-6051-8800")
+    publish(xingyun, kind="customer_service_hotline", value="021-6051-8899")
 
-    result = result_for("021-6051-8800")
+    result = result_for("021-6051-8899")
     assert result.verdict == "official" and result.reports is None and not result.warnings
-    assert "021-6051-8800" not in known_fake_values(client)
+    assert "021-6051-8899" not in known_fake_values(client)
     value.refresh_from_db()
     with pytest.raises(ValidationError):
         services.reported_value_confirm(actor=admin_a, value=value)
