@@ -32,11 +32,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    failures = {
-        part: reason
-        for part, reason in (("database", health.check_database()), ("broker", health.check_broker()))
-        if reason
-    }
+    failures = health.failing_parts()
     body: dict[str, object] = {"status": "unavailable" if failures else "ok", "failing": failures}
     if not failures:
         body["heartbeats"] = {name: at.isoformat() for name, at in health.heartbeats().items()}
