@@ -230,6 +230,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_4
 # Uploaded evidence (claims, directory): see helpdesk/uploads.py.
 EVIDENCE_MAX_BYTES = env.integer("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_FILES = env.integer("EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
+# Claim drafts (tickets/drafts.py): files a visitor parks before filing are purged after DRAFT_TTL; per hour,
+# a browser session and a client network may park only so many files and bytes.
+DRAFT_TTL = env.duration("DRAFT_TTL", timedelta(hours=2))
+DRAFT_QUOTA_FILES = env.integer("DRAFT_QUOTA_FILES", 10, minimum=0)
+DRAFT_QUOTA_BYTES = env.integer("DRAFT_QUOTA_BYTES", 20 * 1024 * 1024, minimum=0)
+DRAFT_NETWORK_QUOTA_FILES = env.integer("DRAFT_NETWORK_QUOTA_FILES", 30, minimum=0)
+DRAFT_NETWORK_QUOTA_BYTES = env.integer("DRAFT_NETWORK_QUOTA_BYTES", 60 * 1024 * 1024, minimum=0)
 # Images above this many pixels are refused before decoding (decompression bombs); 40 MP fits any phone.
 UPLOAD_MAX_IMAGE_PIXELS = env.integer("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
 # Uploads above this size go to a temporary file instead of memory.
@@ -344,7 +351,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
-    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
+    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 900.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
