@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk.middleware.HostileInputMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "helpdesk.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -374,7 +375,12 @@ REST_FRAMEWORK = {
         "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
         "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.api.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
@@ -393,6 +399,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error envelope for each error status it can answer (helpdesk/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "HoursModeEnum": "contacts.models.HoursMode",
         "ProposalStatusEnum": "contacts.models.ProposalStatus",
