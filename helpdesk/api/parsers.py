@@ -56,7 +56,7 @@ class JSONObjectParser(parsers.JSONParser):
         if not isinstance(data, dict):
             raise ParseError(_("The body must be a JSON object ({…}), not %(kind)s.") % {"kind": _kind(data)})
         if _has_nul(data):
-            raise ParseError(_("The body contains NUL characters (\\u0000), which are not allowed."))
+            raise ParseError(_("The body contains NUL characters, which are not allowed."))
         return data
 
 
