@@ -33,7 +33,7 @@ def customer_api(customer) -> APIClient:
         "/api/v1/check/?q=400%00612",
     ],
 )
-def test_nul_in_an_api_url_is_a_400_in_the_envelope(api, db, postgres, url):
+def test_nul_in_an_api_url_is_a_400_in_the_envelope(api, db, url):
     response = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     error = response.json()["error"]
@@ -69,7 +69,7 @@ def test_tab_and_newline_stay_allowed_in_query_values(api, db):
         ("offset=null", "offset"),
     ],
 )
-def test_absurd_pagination_is_a_400_naming_the_parameter(api, db, postgres, query, field):
+def test_absurd_pagination_is_a_400_naming_the_parameter(api, db, query, field):
     for path in ("/api/v1/platforms/", "/api/v1/channels/", "/api/v1/platforms/?q=xingyun"):
         response = api.get(path + ("&" if "?" in path else "?") + query, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, (path, query)
@@ -110,7 +110,7 @@ def test_a_json_body_that_is_not_an_object_is_a_400_with_an_idempotency_key(cust
         {"nested": {"deeper": "\u0000"}},
     ],
 )
-def test_nul_inside_a_json_body_is_a_400(customer, customer_api, postgres, body):
+def test_nul_inside_a_json_body_is_a_400(customer, customer_api, body):
     claim = ClaimFactory(customer=customer)
     response = customer_api.post(
         f"/api/v1/claims/{claim.reference}/reply/", json.dumps(body), content_type="application/json"
@@ -145,7 +145,7 @@ def test_queue_flags_must_be_true_or_false(db, flag):
 
 
 @pytest.mark.parametrize("edit", ["abc", "100000000000000000000", "-3", "1%00"])
-def test_routing_page_answers_400_to_a_bad_edit_id(login_as, supervisor, postgres, edit):
+def test_routing_page_answers_400_to_a_bad_edit_id(login_as, supervisor, edit):
     response = login_as(supervisor).get(f"/agent/supervisor/routing/?edit={edit}")
     assert response.status_code == 400
 
