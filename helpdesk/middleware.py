@@ -7,9 +7,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from helpdesk import context
 from helpdesk.auth import is_verified
+from helpdesk.params import forbidden_character
 
 _OTP_FREE_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz", "/readyz", "/i18n/")
 
@@ -86,3 +88,51 @@ class StaffSecondFactorMiddleware:
         ):
             return redirect("otp_verify")
         return self.get_response(request)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class HostileInputMiddleware:
+    """One answer to characters no request may carry, before any view or query sees them: 400, translated.
+
+    Refused: a control character (C0 or DEL) in the path; NUL or another control character except tab,
+    newline and CR in a query parameter's name or value; NUL in a header, a form field's value or an
+    uploaded file's name (forms keep what was typed and explain other characters themselves). JSON bodies
+    are checked by the API's parser (helpdesk.api.parsers). PostgreSQL cannot store NUL: it was a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = self._offending(request)
+        if where is not None:
+            from helpdesk.views import error_response
+
+            message = _("The request contains control characters (such as NUL), which are not allowed.")
+            fields = {where: [_("Remove the control characters from this value.")]} if where else {}
+            return error_response(
+                request, 400, _("Bad request"), message, code="control_characters", fields=fields
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _offending(request: HttpRequest) -> str | None:
+        """The name of the offending parameter ("" for the path or a header), or None if all is well."""
+        if forbidden_character(request.path):
+            return ""
+        if any("\x00" in str(value) for key, value in request.META.items() if key.startswith("HTTP_")):
+            return ""
+        for key, values in request.GET.lists():
+            if forbidden_character(key, text=True) or any(forbidden_character(v, text=True) for v in values):
+                return key if not forbidden_character(key) else ""
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            # Values only: a field name is never stored, and forms ignore names they do not know.
+            for key, values in request.POST.lists():
+                if any("\x00" in v for v in values):
+                    return key if "\x00" not in key else ""
+            for key, files in request.FILES.lists():
+                if any("\x00" in (upload.name or "") for upload in files):
+                    return key
+        return None

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk.middleware.HostileInputMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "helpdesk.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -242,6 +243,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_4
 # Uploaded evidence (claims, directory): see helpdesk/uploads.py.
 EVIDENCE_MAX_BYTES = env.integer("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_FILES = env.integer("EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
+# Claim drafts (tickets/drafts.py): files a visitor parks before filing are purged after DRAFT_TTL; per hour,
+# a browser session and a client network may park only so many files and bytes.
+DRAFT_TTL = env.duration("DRAFT_TTL", timedelta(hours=2))
+DRAFT_QUOTA_FILES = env.integer("DRAFT_QUOTA_FILES", 10, minimum=0)
+DRAFT_QUOTA_BYTES = env.integer("DRAFT_QUOTA_BYTES", 20 * 1024 * 1024, minimum=0)
+DRAFT_NETWORK_QUOTA_FILES = env.integer("DRAFT_NETWORK_QUOTA_FILES", 30, minimum=0)
+DRAFT_NETWORK_QUOTA_BYTES = env.integer("DRAFT_NETWORK_QUOTA_BYTES", 60 * 1024 * 1024, minimum=0)
 # Images above this many pixels are refused before decoding (decompression bombs); 40 MP fits any phone.
 UPLOAD_MAX_IMAGE_PIXELS = env.integer("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000, minimum=1_000_000)
 # Uploads above this size go to a temporary file instead of memory.
@@ -252,6 +260,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("BEHIND_TLS_PROXY", False) else None
 )
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+# Load balancers probe over plain HTTP on the private side: health checks are never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
@@ -362,7 +372,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
-    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
+    "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 900.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
@@ -385,7 +395,12 @@ REST_FRAMEWORK = {
         "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
         "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.api.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
@@ -404,6 +419,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error envelope for each error status it can answer (helpdesk/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "HoursModeEnum": "contacts.models.HoursMode",
         "ProposalStatusEnum": "contacts.models.ProposalStatus",

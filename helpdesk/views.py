@@ -34,6 +34,7 @@ from helpdesk.forms import (
 from helpdesk.identifiers import canonical_email
 from helpdesk.middleware import client_ip
 from helpdesk.models import NotificationPreference, User
+from helpdesk.params import BadParameter
 
 
 @require_GET
@@ -44,11 +45,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    failures = {
-        part: reason
-        for part, reason in (("database", health.check_database()), ("broker", health.check_broker()))
-        if reason
-    }
+    failures = health.failing_parts()
     body: dict[str, object] = {"status": "unavailable" if failures else "ok", "failing": failures}
     if not failures:
         body["heartbeats"] = {name: at.isoformat() for name, at in health.heartbeats().items()}
@@ -255,6 +252,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, BadParameter):  # e.g. ?edit=abc: say what was expected
+        return error_response(
+            request, 400, _("Bad request"), exception.message, fields={exception.name: [exception.message]}
+        )
     return _error(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
@@ -271,9 +272,27 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return error_response(request, status, title, message)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    message: str,
+    *,
+    code: str = "",
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The API's error envelope under /api/, else the translated error page."""
     if request.path.startswith("/api/"):
-        code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
-        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+        code = (
+            code
+            or {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
+        )
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+        )
     return render(
         request, "errors/error.html", {"status": status, "title": title, "message": message}, status=status
     )

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contacts.models import Platform, ProblemType
 from helpdesk.models import Role, User
+from helpdesk.params import read_int
 from tickets import access
 from tickets import agent_services as svc
 from tickets import queue as q
@@ -379,7 +380,8 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     agent = _agent(request)
     if not agent.is_supervisor:
         raise Http404
-    rule = RoutingRule.objects.filter(pk=request.GET.get("edit") or 0).first() or RoutingRule()
+    editing = read_int(request.GET, "edit", default=None, minimum=1)
+    rule = (RoutingRule.objects.filter(pk=editing).first() if editing else None) or RoutingRule()
     form = RoutingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
         if "delete" in request.POST and rule.pk:

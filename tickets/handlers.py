@@ -212,18 +212,5 @@ def on_customer_reply(message_id: int, payload: dict[str, Any]) -> None:
         _tell_assignee(claim, "claim.customer_replied", message_id, claim.assignee_id)
 
 
-def _register_draft_pruner() -> None:
-    """Expired guest drafts join the core ``helpdesk.prune`` beat task (core cannot import tickets).
-
-    HOOK: ``tickets.drafts.purge_expired_drafts`` comes with issue 12 item 6 (guest-draft quota/purge);
-    until it exists, drafts keep their own ``tickets.purge_draft_files`` task and nothing is registered.
-    """
-    from helpdesk.retention import register_pruner
-    from tickets import drafts
-
-    purge = getattr(drafts, "purge_expired_drafts", None)
-    if callable(purge):
-        register_pruner("guest_drafts", purge)
-
-
-_register_draft_pruner()
+# Expired guest drafts are purged by their own beat task (tickets.purge_draft_files, every 15 min, so a
+# draft never outlives DRAFT_TTL by much), not by the hourly helpdesk.prune.

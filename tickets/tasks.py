@@ -7,8 +7,8 @@ from tickets import drafts
 
 @shared_task(name="tickets.purge_draft_files", ignore_result=True)
 def purge_draft_files() -> int:
-    """Delete evidence files of claim drafts that were never filed (set-based over one folder)."""
-    return drafts.purge_abandoned()
+    """Delete evidence files of claim drafts older than DRAFT_TTL (set-based over one folder)."""
+    return drafts.purge_expired_drafts()
 
 
 @shared_task(name="tickets.sla_sweep", ignore_result=True)

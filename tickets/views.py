@@ -149,7 +149,9 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         request.FILES.getlist("evidence"), settings.EVIDENCE_MAX_FILES - len(kept)
     )
     if not form.is_valid() or not request.user.is_authenticated:
-        # Keep everything the user gave us: the fields and the accepted files.
+        # Keep everything the user typed; files only within the visitor's hourly allowance (disk is not free).
+        accepted, refused = drafts.within_quota(request, accepted, form_valid=form.is_valid())
+        rejected += refused
         kept = drafts.save(request, data=request.POST, files=accepted)
         if form.is_valid():
             tell_about_files_and_masking(request, rejected, ())

@@ -29,12 +29,18 @@ class DomainSerializer(serializers.ModelSerializer):
         fields = ["domain", "include_subdomains"]
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time as ``HH:MM``, both ways (the schema's ``format: time`` would promise seconds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class WindowSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("Monday = 0 … Sunday = 6."))
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(
-        format="%H:%M", help_text=_("Not after start: the window runs past midnight.")
-    )
+    start = HourMinuteField()
+    end = HourMinuteField(help_text=_("Not after start: the window runs past midnight."))
 
 
 class HoursSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from contacts.checker import present
 from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
+from helpdesk.api.parsers import JSONObjectParser
 from helpdesk.models import User
 
 
@@ -68,15 +69,9 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = request.query_params.get("q", "")
         if query:
-            results = selectors.platform_search(query=query)
-            return Response(
-                {
-                    "count": len(results),
-                    "next": None,
-                    "previous": None,
-                    "results": s.PlatformListSerializer(results, many=True).data,
-                }
-            )
+            # Search results are pages too, so ``limit`` and ``offset`` mean the same (and are checked) here.
+            page = self.paginate_queryset(list(selectors.platform_search(query=query)))
+            return self.get_paginated_response(s.PlatformListSerializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(examples=examples.platform_detail)
@@ -262,7 +257,7 @@ class ChannelAdminViewSet(viewsets.GenericViewSet):
         responses={201: s.DirectoryEvidenceCreatedSerializer},
         examples=examples.evidence,
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONObjectParser])
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         data = s.DirectoryEvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)

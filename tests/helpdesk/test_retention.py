@@ -96,11 +96,11 @@ def test_apps_pruners_run_with_the_core_ones(retention_settings, monkeypatch):
     assert calls == ["drafts"]
 
 
-def test_expired_guest_drafts_are_pruned_once_tickets_provides_the_purge():
-    from tickets import drafts
-
-    registered = "guest_drafts" in retention._pruners
-    assert registered == callable(getattr(drafts, "purge_expired_drafts", None))
+def test_expired_guest_drafts_have_their_own_frequent_sweep():
+    """Drafts live DRAFT_TTL (2 h): their purge runs every 15 min, not with the hourly prune."""
+    schedule = {entry["task"]: entry["schedule"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["tickets.purge_draft_files"] <= 900
+    assert "guest_drafts" not in retention._pruners
 
 
 def test_prune_is_on_the_beat_schedule():

@@ -96,3 +96,46 @@ def test_a_form_posted_without_csrf_gets_a_clear_page(db):
     response = strict.post("/accounts/login/", {"username": "a@b.cn", "password": "x"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_readyz_reports_a_dead_broker_within_a_second(client, db, monkeypatch):
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.setattr(health, "app", Celery("dead", broker=f"redis://127.0.0.1:{closed_port}/0"))
+    started = time.monotonic()
+    response = client.get("/readyz")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert list(response.json()["failing"]) == ["broker"]
+    assert elapsed < 1.0, f"/readyz took {elapsed:.2f} s"
+
+
+def test_readyz_gives_up_on_a_part_that_hangs(client, db, monkeypatch):
+    import threading
+    import time
+
+    release = threading.Event()
+    monkeypatch.setattr(health, "check_broker", lambda: release.wait(5) and None)
+    started = time.monotonic()
+    try:
+        response = client.get("/readyz")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.0
+    assert response.status_code == 503
+    assert response.json()["failing"] == {"broker": "timeout"}
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_health_checks_are_never_redirected_to_https(client, db, settings, path):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/").status_code == 301  # production settings do redirect pages
+    response = client.get(path)
+    assert response.status_code in (200, 503)
+    assert "Location" not in response

@@ -25,6 +25,14 @@ def _private_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_draft_allowances():
+    """Draft quotas count per client network in the cache; every test client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def platform(db):
     ensure_problem_types()  # transactional tests flush the data migration's rows

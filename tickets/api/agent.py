@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,11 +17,12 @@ from rest_framework.views import APIView
 
 from helpdesk.api.errors import error_body
 from helpdesk.models import User
+from helpdesk.params import read_bool
 from tickets import access
 from tickets import agent_services as svc
 from tickets import queue as q
 from tickets.agent_forms import QueueFilterForm
-from tickets.models import NO_DUE_TIME, Claim
+from tickets.models import NO_DUE_TIME, Claim, ClaimStatus
 
 
 class QueueItemSerializer(serializers.Serializer):
@@ -115,18 +117,27 @@ def _agent(request: Request) -> User:
     return user
 
 
+_ID = {"type": "integer", "minimum": 1}
 FILTERS = [
-    OpenApiParameter("q", str, description="Reference, order number, phone, description text or email"),
-    OpenApiParameter("team", int),
-    OpenApiParameter("platform", int),
-    OpenApiParameter("problem_type", int),
-    OpenApiParameter("status", str),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": 100},
+        description="Reference, order number, phone, description text or email",
+    ),
+    OpenApiParameter("team", _ID),
+    OpenApiParameter("platform", _ID),
+    OpenApiParameter("problem_type", _ID),
+    OpenApiParameter("status", str, enum=["", *ClaimStatus.values]),
     OpenApiParameter("mine", bool),
     OpenApiParameter("unassigned", bool),
-    OpenApiParameter("sla", str, enum=["breached", "at_risk"]),
+    OpenApiParameter("sla", str, enum=["", "breached", "at_risk"]),
     OpenApiParameter("late", bool),
-    OpenApiParameter("cursor", str, description="The `next` value of the previous page"),
-    OpenApiParameter("size", int, description="Rows per page, 1-200 (default 50)"),
+    OpenApiParameter(
+        "cursor", {"type": "string", "maxLength": 400}, description="The `next` value of the previous page"
+    ),
+    OpenApiParameter(
+        "size", {"type": "integer", "minimum": 1, "maximum": 200}, description="Rows per page (default 50)"
+    ),
 ]
 
 
@@ -140,9 +151,12 @@ class QueueView(APIView):
     )
     def get(self, request: Request) -> Response:
         agent = _agent(request)
+        for flag in ("mine", "unassigned", "late"):  # the form would read any other word as "false"
+            read_bool(request.query_params, flag)
         form = QueueFilterForm(request.query_params)
         if not form.is_valid():
-            return Response(error_body("invalid", "Invalid filter.", form.errors.get_json_data()), status=400)
+            fields = {name: [str(message) for message in errors] for name, errors in form.errors.items()}
+            return Response(error_body("invalid", _("Some fields are not valid."), fields), status=400)
         try:
             page = q.queue_for_agent(
                 agent=agent,
@@ -151,7 +165,7 @@ class QueueView(APIView):
                 size=form.cleaned_data.get("size") or 50,
             )
         except q.BadCursor:
-            return Response(error_body("invalid_cursor", "The cursor is invalid."), status=400)
+            return Response(error_body("invalid_cursor", _("The cursor is invalid.")), status=400)
         return Response(
             {
                 "results": [queue_item(claim) for claim in page.claims],

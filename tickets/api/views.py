@@ -20,13 +20,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
+from helpdesk.api.parsers import JSONObjectParser
 from helpdesk.models import User
 from tickets import selectors, services
 from tickets.api.serializers import (
@@ -161,7 +162,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     throttle_classes = [ClaimCreateThrottle]
     lookup_field = "reference"
     lookup_value_regex = "[A-Za-z0-9-]+"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
     queryset = Claim.objects.none()
 
     def get_queryset(self) -> QuerySet[Claim]:
