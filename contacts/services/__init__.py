@@ -13,7 +13,17 @@ from contacts.services.channels import (
     proposal_reject,
     proposal_withdraw,
 )
-from contacts.services.platforms import domain_add, domain_remove, platform_save, platform_update_with_domains
+from contacts.services.platforms import (
+    domain_proposal_approve,
+    domain_proposal_reject,
+    domain_proposal_withdraw,
+    domain_propose,
+    domain_remove,
+    platform_save,
+    platform_update_with_domains,
+    website_clear,
+    website_propose,
+)
 from contacts.services.reports import (
     ReportInput,
     reported_value_confirm,
@@ -31,7 +41,10 @@ __all__ = [
     "channel_propose",
     "channel_retire",
     "channel_suspend",
-    "domain_add",
+    "domain_proposal_approve",
+    "domain_proposal_reject",
+    "domain_proposal_withdraw",
+    "domain_propose",
     "domain_remove",
     "evidence_add",
     "platform_save",
@@ -46,4 +59,6 @@ __all__ = [
     "require_directory_admin",
     "scam_report_submit",
     "sweep_review_overdue",
+    "website_clear",
+    "website_propose",
 ]
