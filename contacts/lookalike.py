@@ -108,9 +108,9 @@ def resemblances(
         return []
     platforms = Platform.objects.exclude(pk=exclude).values_list("id", "name", "slug", "search_text")
     brands: dict[int, dict[str, str]] = {}
-    for platform_id, domain, brand in OfficialDomain.objects.exclude(
-        platform_id=exclude
-    ).values_list("platform_id", "domain", "brand"):
+    for platform_id, domain, brand in OfficialDomain.objects.exclude(platform_id=exclude).values_list(
+        "platform_id", "domain", "brand"
+    ):
         brands.setdefault(platform_id, {})[skeleton(brand)] = domain
     pending = DomainProposal.objects.filter(
         status=ProposalStatus.PENDING, kind=DomainProposalKind.DOMAIN

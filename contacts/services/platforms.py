@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -140,7 +141,8 @@ def domain_propose(
     host = canonical_host(domain)
     ownership.require_ownable(host)
     official = OfficialDomain.objects.filter(domain=host).first()
-    if official is not None and official.platform_id != platform.pk:
+    elsewhere = official is not None and official.platform_id != platform.pk
+    if elsewhere or _registered_elsewhere(platform, host):
         raise ValidationError({"domain": [_("This domain is already listed for another platform.")]})
     if official is not None and official.include_subdomains == include_subdomains:
         raise ValidationError({"domain": [_("This domain is already an official domain of this platform.")]})
@@ -158,6 +160,20 @@ def domain_propose(
         value=host,
         include_subdomains=include_subdomains,
         note=note,
+    )
+
+
+def _registered_elsewhere(platform: Platform, host: str) -> bool:
+    """Another platform has this registrable domain (or a name under it) official or proposed: one
+    registrant owns a registrable domain, so it cannot belong to two platforms."""
+    registrable = registrable_domain(host)
+    if OfficialDomain.objects.filter(registrable_domain=registrable).exclude(platform=platform).exists():
+        return True
+    return (
+        DomainProposal.objects.filter(kind=DomainProposalKind.DOMAIN, status=ProposalStatus.PENDING)
+        .filter(Q(value=registrable) | Q(value__endswith="." + registrable))
+        .exclude(platform=platform)
+        .exists()
     )
 
 
