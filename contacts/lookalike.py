@@ -45,16 +45,17 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def name_keys(name: str, aliases: Sequence[str], slug: str) -> set[str]:
+def name_keys(name: str, aliases: Sequence[str], slug: str) -> dict[str, str]:
+    """Comparison key (skeleton) → the text as written, for a name, its aliases, slug and pinyin."""
     return _keys(platform_search_text(name, list(aliases), slug).split(" "))
 
 
-def _keys(parts: Iterable[str]) -> set[str]:
-    keys = set()
+def _keys(parts: Iterable[str]) -> dict[str, str]:
+    keys: dict[str, str] = {}
     for part in parts:
         key = skeleton(part)
         if len(key) >= 4 or (_has_cjk(key) and len(key) >= 2):
-            keys.add(key)
+            keys.setdefault(key, part)
     return keys
 
 
@@ -64,8 +65,6 @@ def domain_brand(host: str) -> str:
 
 def _within(a: str, b: str, limit: int) -> bool:
     """Levenshtein distance of a and b is at most ``limit`` (stops as soon as a row exceeds it)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -77,7 +76,12 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def close(a: str, b: str) -> bool:
+    """Equal, one containing the other, or a small edit distance (see the module's docstring)."""
     if a == b:
         return True
     shorter = min(len(a), len(b))
@@ -86,7 +90,14 @@ def close(a: str, b: str) -> bool:
         return True
     if cjk or shorter < 5:
         return False
-    return _within(a, b, 1 if shorter < 8 else 2)
+    limit = 1 if shorter < 8 else 2
+    if abs(len(a) - len(b)) > limit:
+        return False
+    # Each edit touches at most two bigrams, so at most 2 * limit distinct bigrams of a are missing from
+    # b: a cheap filter that spares the quadratic distance for almost every unrelated pair.
+    if len(_bigrams(a) - _bigrams(b)) > 2 * limit:
+        return False
+    return _within(a, b, limit)
 
 
 def resemblances(
@@ -119,10 +130,10 @@ def resemblances(
         brands.setdefault(platform_id, {}).setdefault(domain_brand(domain), domain)
     found: list[Resemblance] = []
     for platform_id, other_name, other_slug, search_text in platforms:
-        theirs_name = _keys(search_text.split(" ")) if search_text else name_keys(other_name, [], other_slug)
-        theirs_domains = brands.get(platform_id, {})
-        reason = _name_reason(ours_name, theirs_name, theirs_domains, other_name) or _domain_reason(
-            ours_domains, theirs_name, theirs_domains, other_name
+        theirs = _keys(search_text.split(" ")) if search_text else name_keys(other_name, [], other_slug)
+        theirs.update(brands.get(platform_id, {}))
+        reason = _reason(ours_name, theirs, other_name, _NAME) or _reason(
+            ours_domains, theirs, other_name, _DOMAIN
         )
         if reason:
             found.append(Resemblance(other_name, other_slug, reason))
@@ -131,29 +142,21 @@ def resemblances(
     return found
 
 
-def _name_reason(ours: set[str], theirs: set[str], their_domains: dict[str, str], other: str) -> str:
-    for key in sorted(ours):
-        match = next((t for t in sorted(theirs | set(their_domains)) if close(key, t)), None)
-        if match is not None:
-            return _(
-                "The name resembles the existing platform %(platform)s (“%(ours)s” and “%(theirs)s”)."
-            ) % {
-                "platform": other,
-                "ours": key,
-                "theirs": their_domains.get(match, match),
-            }
-    return ""
+_NAME, _DOMAIN = "name", "domain"
 
 
-def _domain_reason(ours: dict[str, str], theirs: set[str], their_domains: dict[str, str], other: str) -> str:
-    for brand, host in sorted(ours.items()):
-        match = next((t for t in sorted(set(their_domains) | theirs) if close(brand, t)), None)
-        if match is not None:
-            return _("The domain %(domain)s resembles the existing platform %(platform)s (%(theirs)s).") % {
-                "domain": host,
-                "platform": other,
-                "theirs": their_domains.get(match, match),
-            }
+def _reason(ours: dict[str, str], theirs: dict[str, str], other: str, what: str) -> str:
+    for key, written in ours.items():
+        match = next((t for t in theirs if close(key, t)), None)
+        if match is None:
+            continue
+        params = {"platform": other, "ours": written, "theirs": theirs[match]}
+        if what == _NAME:
+            return (
+                _("The name resembles the existing platform %(platform)s (“%(ours)s” and “%(theirs)s”).")
+                % params
+            )
+        return _("The domain %(ours)s resembles the existing platform %(platform)s (%(theirs)s).") % params
     return ""
 
 
