@@ -113,7 +113,7 @@ def resemblances(
     Three queries: platforms, official domains, pending domain proposals.
     """
     exclude = exclude_platform_id or 0  # no platform has id 0
-    ours_name = name_keys(name, aliases, slug) if name else set()
+    ours_name = name_keys(name, aliases, slug) if name else {}
     ours_domains = {domain_brand(h): h for h in hosts if domain_brand(h)}
     if not ours_name and not ours_domains:
         return []

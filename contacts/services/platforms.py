@@ -231,7 +231,10 @@ def domain_proposal_approve(*, actor: User, proposal: DomainProposal, fingerprin
     now = timezone.now()
     if proposal.kind == DomainProposalKind.DOMAIN:
         official = OfficialDomain.objects.select_for_update().filter(domain=host).first()
-        if official is not None and official.platform_id != platform.pk:
+        taken = OfficialDomain.objects.filter(registrable_domain=registrable_domain(host)).exclude(
+            platform=platform
+        )
+        if (official is not None and official.platform_id != platform.pk) or taken.exists():
             raise ValidationError(_("This domain is already listed for another platform."))
         before = _domain_json(official) if official is not None else None
     else:
