@@ -151,6 +151,8 @@ def _reason(ours: dict[str, str], theirs: dict[str, str], other: str, what: str)
         if match is None:
             continue
         params = {"platform": other, "ours": written, "theirs": theirs[match]}
+        if what == _NAME and written == theirs[match]:
+            return _("The name reads the same as the existing platform %(platform)s (“%(theirs)s”).") % params
         if what == _NAME:
             return (
                 _("The name resembles the existing platform %(platform)s (“%(ours)s” and “%(theirs)s”).")
