@@ -85,7 +85,8 @@ def platform_save(
     target.save()
     after = snapshot(target, _FIELDS)
     if before != after:
-        warnings = [r.reason for r in lookalike.for_platform(target)] if before is None else []
+        renamed = before is None or any(before[f] != after[f] for f in ("name", "slug", "aliases"))
+        warnings = [r.reason for r in lookalike.for_platform(target)] if renamed else []
         audit_record(
             actor=actor,
             action="platform.create" if before is None else "platform.update",

@@ -440,6 +440,15 @@ def test_the_reviewer_sees_the_look_alike_warning(demo, admin_a, admin_b):
     ]
 
 
+def test_renaming_into_a_look_alike_is_audited_with_the_warning(demo, admin_a):
+    jinlong = services.platform_save(actor=admin_a, name="金龙卡盟", slug="jinlong")
+    mine = AuditEntry.objects.filter(object_type="contacts.platform", object_id=str(jinlong.pk))
+    assert "lookalike_warnings" not in mine.get(action="platform.create").after
+    services.platform_save(actor=admin_a, platform=jinlong, name="星雲卡盟", slug="jinlong")
+    warnings = mine.get(action="platform.update").after["lookalike_warnings"]
+    assert len(warnings) == 1 and "星云卡盟" in warnings[0]
+
+
 def test_the_proposer_is_warned_when_saving(demo, admin_a):
     web = staff_client(admin_a)
     response = web.post(
