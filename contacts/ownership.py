@@ -51,14 +51,19 @@ SHARED_HOSTS: tuple[str, ...] = (
     "feishu.cn",
     "gitee.io",
     "github.io",
+    "jianshu.com",
     "jimdosite.com",
     "jinshuju.net",
+    "kdocs.cn",
     "larksuite.com",
+    "lofter.com",
     "mikecrm.com",
     "mp.weixin.qq.com",
     "netlify.app",
     "notion.site",
     "pages.dev",
+    "qzone.qq.com",
+    "shimo.im",
     "sites.google.com",
     "vercel.app",
     "weebly.com",
@@ -67,15 +72,27 @@ SHARED_HOSTS: tuple[str, ...] = (
     "wordpress.com",
     "yuque.com",
     "zhihu.com",
+    # cloud storage buckets (anyone can create one under these names)
+    "aliyuncs.com",
+    "bcebos.com",
+    "clouddn.com",
+    "myqcloud.com",
+    "qiniudn.com",
     # code hosts and big platforms whose pages anyone can open
+    "baijiahao.baidu.com",
     "bilibili.com",
+    "douban.com",
     "douyin.com",
     "gitee.com",
     "github.com",
     "kuaishou.com",
+    "pan.baidu.com",
     "taobao.com",
+    "tieba.baidu.com",
     "tmall.com",
+    "toutiao.com",
     "weibo.com",
+    "wenku.baidu.com",
     "xiaohongshu.com",
 )
 
@@ -90,6 +107,15 @@ def _icann_list() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True, accept_unknown=False)
 
 
+def _display(host: str) -> str:
+    import idna
+
+    try:
+        return str(idna.decode(host))
+    except idna.IDNAError:
+        return host
+
+
 def shared_host_of(host: str) -> str:
     """The ``SHARED_HOSTS`` entry ``host`` is, or is under; "" when none."""
     return next((s for s in SHARED_HOSTS if host == s or host.endswith("." + s)), "")
@@ -97,6 +123,7 @@ def shared_host_of(host: str) -> str:
 
 def refusal(host: str) -> str:
     """Why ``host`` (canonical: lower-case punycode) can never be official; "" when it could be."""
+    shown = _display(host)
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -105,14 +132,14 @@ def refusal(host: str) -> str:
         return str(_("An IP address cannot be an official domain; enter the platform's domain name."))
     full, icann = _full_list(), _icann_list()
     if icann.privatesuffix(host) is None and not full.is_public(host):
-        return str(_("“%(host)s” does not end in a known top-level domain.") % {"host": host})
+        return str(_("“%(host)s” does not end in a known top-level domain.") % {"host": shown})
     if full.is_public(host):
         return str(
             _(
                 "“%(host)s” is a public suffix: anyone can register names under it, so it can never be an "
                 "official domain."
             )
-            % {"host": host}
+            % {"host": shown}
         )
     suffix = full.publicsuffix(host) or ""
     if full.privatesuffix(host) != icann.privatesuffix(host):
@@ -121,7 +148,7 @@ def refusal(host: str) -> str:
                 "“%(host)s” is a free subdomain of a hosting service (%(suffix)s): whoever holds that "
                 "account controls it, so it can never be an official domain."
             )
-            % {"host": host, "suffix": suffix}
+            % {"host": shown, "suffix": suffix}
         )
     shared = shared_host_of(host)
     if shared:
@@ -130,7 +157,7 @@ def refusal(host: str) -> str:
                 "“%(host)s” is on %(shared)s, a shared site (link shortener, blog, document or page host) "
                 "where anyone can publish, so it can never be an official domain."
             )
-            % {"host": host, "shared": shared}
+            % {"host": shown, "shared": shared}
         )
     return ""
 

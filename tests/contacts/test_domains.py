@@ -150,7 +150,17 @@ def test_changing_whether_subdomains_count_is_a_proposal(jinlong, admin_a, admin
 
 
 # --- What can never be official ---------------------------------------------------------------------------
-PUBLIC_SUFFIXES = ["com.cn", "github.io", "vercel.app", "blogspot.com", "pages.dev", "gov.cn", "wixsite.com"]
+PUBLIC_SUFFIXES = [
+    "com.cn",
+    "公司.cn",
+    "s3.amazonaws.com",
+    "github.io",
+    "vercel.app",
+    "blogspot.com",
+    "pages.dev",
+    "gov.cn",
+    "wixsite.com",
+]
 FREE_SUBDOMAINS = ["xingyun.github.io", "kf.vercel.app", "xingyunka.netlify.app", "shop.myshopify.com"]
 SHARED = [
     "t.cn",
@@ -163,6 +173,8 @@ SHARED = [
     "xingyun.feishu.cn",
     "weebly.com",
     "gitee.io",
+    "xingyun-1250000000.cos.ap-guangzhou.myqcloud.com",
+    "xingyun.oss-cn-hangzhou.aliyuncs.com",
 ]
 
 
