@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HoursModeEnum": "contacts.models.HoursMode",
         "ProposalStatusEnum": "contacts.models.ProposalStatus",
+        "DomainProposalKindEnum": "contacts.models.DomainProposalKind",
         "PlatformStatusEnum": "contacts.models.PlatformStatus",
         "ClaimStatusEnum": "tickets.models.ClaimStatus",
     },
