@@ -32,11 +32,13 @@ from bench.contacts_bench import measure, populate
 from contacts.canonical import brand_label
 from contacts.models import (
     ContactChannel,
+    DomainProposal,
     OfficialDomain,
     Platform,
     ReportedValue,
     ScamReport,
 )
+from helpdesk.models import User
 
 REPORTS = int(os.environ.get("BENCH_REPORTS", "100000"))
 REPORTED_VALUES = REPORTS // 5
@@ -50,7 +52,25 @@ def populate_domains_and_reports() -> None:
     platforms = list(
         Platform.objects.filter(slug__startswith="bench-").order_by("id").values_list("id", flat=True)
     )
+    proposer = User.objects.get(email="bench-a@example.com")
+    approver = User.objects.get(email="bench-b@example.com")
     with transaction.atomic():
+        # Official domains exist only as approved proposals of two people (migration contacts 0008):
+        # proposed pending, approved by the second admin, then listed.
+        DomainProposal.objects.bulk_create(
+            [
+                DomainProposal(platform_id=pk, kind="domain", value=f"bench{i}.cn", proposed_by=proposer)
+                for i, pk in enumerate(platforms)
+            ],
+            batch_size=5000,
+        )
+        approved_at = timezone.now()
+        DomainProposal.objects.filter(proposed_by=proposer, status="pending").update(
+            status="approved", decided_by=approver, decided_at=approved_at
+        )
+        by_value = dict(
+            DomainProposal.objects.filter(kind="domain", value__startswith="bench").values_list("value", "id")
+        )
         OfficialDomain.objects.bulk_create(
             [
                 OfficialDomain(
@@ -58,6 +78,10 @@ def populate_domains_and_reports() -> None:
                     domain=f"bench{i}.cn",
                     registrable_domain=f"bench{i}.cn",
                     brand=brand_label(f"bench{i}.cn"),
+                    approved_proposal_id=by_value[f"bench{i}.cn"],
+                    proposed_by=proposer,
+                    approved_by=approver,
+                    approved_at=approved_at,
                 )
                 for i, pk in enumerate(platforms)
             ],

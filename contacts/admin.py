@@ -9,6 +9,8 @@ from contacts.models import (
     ChannelHistory,
     ChannelProposal,
     ContactChannel,
+    DomainProposal,
+    OfficialDomain,
     Platform,
     ProblemType,
     ReportedValue,
@@ -42,6 +44,22 @@ class ChannelProposalAdmin(ReadOnlyAdmin):
     list_display = ["id", "platform", "status", "proposed_by", "decided_by", "proposed_at"]
     list_filter = ["status"]
     list_select_related = ["platform", "proposed_by", "decided_by"]
+
+
+@admin.register(DomainProposal)
+class DomainProposalAdmin(ReadOnlyAdmin):
+    """Decisions go through /directory/domain-proposals/ (a second admin, audited)."""
+
+    list_display = ["id", "platform", "kind", "value", "status", "proposed_by", "decided_by", "proposed_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["platform", "proposed_by", "decided_by"]
+
+
+@admin.register(OfficialDomain)
+class OfficialDomainAdmin(ReadOnlyAdmin):
+    list_display = ["domain", "platform", "include_subdomains", "proposed_by", "approved_by", "approved_at"]
+    search_fields = ["domain", "platform__name"]
+    list_select_related = ["platform", "proposed_by", "approved_by"]
 
 
 @admin.register(ChannelHistory)

@@ -1,6 +1,6 @@
 """Demo directory (the table in issue #3, exactly, plus 星云卡盟's call-back line from issue #11; 蓝鲸卡盟
 has none). Published through the real services: the first demo directory admin proposes, the second
-approves. Idempotent: what exists is left alone."""
+approves (channels, official domains and websites alike). Idempotent: what exists is left alone."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ from contacts.models import (
     ChannelKind,
     ChannelState,
     ContactChannel,
+    DomainProposal,
+    DomainProposalKind,
     HolidayRule,
     HoursMode,
     Platform,
     ProblemType,
+    ProposalStatus,
 )
 from contacts.values import ChannelDraft
 from helpdesk.models import Role, User
@@ -150,6 +153,35 @@ def _publish(
         )
 
 
+def _official(platform: Platform, kind: str, value: str, proposer: User, approver: User) -> None:
+    """Propose as the first admin and approve as the second, unless it is official already. A proposal
+    left pending by migration 0007 (the same value, by the first admin) is approved as it stands."""
+    if kind == DomainProposalKind.DOMAIN and platform.domains.filter(domain=value).exists():
+        return
+    if kind == DomainProposalKind.WEBSITE and platform.website == value:
+        return
+    waiting = DomainProposal.objects.filter(kind=kind, status=ProposalStatus.PENDING)
+    if kind == DomainProposalKind.DOMAIN:
+        pending = waiting.filter(value=value).first()
+    else:
+        pending = waiting.filter(platform=platform).first()
+    if pending is not None and (
+        pending.platform_id != platform.pk or pending.value != value or pending.proposed_by_id != proposer.pk
+    ):
+        services.domain_proposal_reject(
+            actor=approver, proposal=pending, reason="演示数据：按演示目录重新提议。"
+        )
+        pending = None
+    if pending is None:
+        note = "演示数据：ICP 备案与平台官网一致。"
+        if kind == DomainProposalKind.DOMAIN:
+            pending = services.domain_propose(actor=proposer, platform=platform, domain=value, note=note)
+        else:
+            pending = services.website_propose(actor=proposer, platform=platform, website=value, note=note)
+    services.domain_proposal_approve(actor=approver, proposal=pending, fingerprint=pending.fingerprint)
+    platform.refresh_from_db()
+
+
 @transaction.atomic
 def seed() -> None:
     admins = list(User.objects.filter(role=Role.DIRECTORY_ADMIN, is_active=True).order_by("id")[:2])
@@ -164,8 +196,9 @@ def seed() -> None:
         ("蓝鲸卡盟", "lanjing", [], "lanjingka.com", LANJING),
     ):
         platform = Platform.objects.filter(slug=slug).first() or services.platform_save(
-            actor=proposer, name=name, slug=slug, aliases=aliases, website=f"https://www.{domain}"
+            actor=proposer, name=name, slug=slug, aliases=aliases
         )
-        services.domain_add(actor=proposer, platform=platform, domain=domain, include_subdomains=True)
+        _official(platform, DomainProposalKind.DOMAIN, domain, proposer, approver)
+        _official(platform, DomainProposalKind.WEBSITE, f"https://www.{domain}", proposer, approver)
         for item in channels:
             _publish(platform, domain, item, proposer, approver, slugs)

@@ -218,26 +218,59 @@ class PlatformForm(forms.Form):
         label=_("Official domains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line; subdomains count. Start a line with = to count only that exact host."),
+        help_text=_(
+            "One per line; subdomains count. Start a line with = to count only that exact host. A new domain "
+            "counts once a second directory admin approves it; removing one counts at once."
+        ),
+    )
+    domain_note = forms.CharField(
+        label=_("How do you know the domains and website are the platform's?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the approving admin, e.g. the ICP record or the platform's letter."),
     )
 
     def clean_aliases(self) -> list[str]:
         raw = self.cleaned_data.get("aliases", "")
         return [a.strip() for a in raw.replace("，", ",").split(",") if a.strip()]
 
+    def clean_website(self) -> str:
+        from contacts.canonical import canonical_url, url_host
+        from contacts.ownership import refusal
+
+        website = self.cleaned_data.get("website") or ""
+        if website:
+            try:
+                reason = refusal(url_host(canonical_url(website)))
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+            if reason:
+                raise ValidationError(reason, code="not_ownable")
+        return website
+
     def clean_domains(self) -> list[tuple[str, bool]]:
         from contacts.canonical import canonical_host
+        from contacts.ownership import refusal
 
         result = []
+        errors: list[str] = []
         for line in (self.cleaned_data.get("domains") or "").splitlines():
             line = line.strip()
             if not line:
                 continue
             exact = line.startswith("=")
             try:
-                result.append((canonical_host(line.lstrip("=").strip()), not exact))
+                host = canonical_host(line.lstrip("=").strip())
             except ValidationError as exc:
-                raise ValidationError(exc.messages) from None
+                errors.extend(exc.messages)
+                continue
+            reason = refusal(host)
+            if reason:
+                errors.append(reason)
+            result.append((host, not exact))
+        if errors:
+            raise ValidationError(errors, code="invalid_domain")
         return result
 
 

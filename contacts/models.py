@@ -64,7 +64,11 @@ class Platform(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=PlatformStatus.choices, default=PlatformStatus.ACTIVE
     )
+    # Set only by approving a website proposal of two admins (the database checks, migration 0008).
     website = models.URLField(_("official website"), blank=True)
+    website_proposal = models.ForeignKey(
+        "DomainProposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,6 +78,12 @@ class Platform(models.Model):
         verbose_name_plural = _("platforms")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"], name="platform_status_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(website="") | models.Q(website_proposal__isnull=False),
+                name="platform_website_approved",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -114,8 +124,129 @@ def platform_search_text(name: str, aliases: list[str], slug: str) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DomainProposalKind(models.TextChoices):
+    DOMAIN = "domain", _("Official domain")
+    WEBSITE = "website", _("Official website")
+
+
+class DomainProposal(models.Model):
+    """A proposed official domain (canonical host) or website (canonical URL), waiting for a second admin.
+
+    The database refuses a proposal that starts anything but pending, any change to what was proposed,
+    a decision that changes again, and an approval by the proposer (migration 0008).
+    """
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="domain_proposals")
+    kind = models.CharField(_("kind"), max_length=8, choices=DomainProposalKind.choices)
+    value = models.CharField(_("proposed value"), max_length=500)
+    include_subdomains = models.BooleanField(_("subdomains count"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    # Null only for rows migrated from before the rule whose author the audit trail does not name: such a
+    # proposal can never be approved (the constraint below), only rejected and proposed again.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("domain proposal")
+        verbose_name_plural = _("domain proposals")
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="domainproposal_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (
+                    models.Q(proposed_by__isnull=False)
+                    & models.Q(decided_by__isnull=False)
+                    & models.Q(decided_at__isnull=False)
+                    & ~models.Q(decided_by=models.F("proposed_by"))
+                ),
+                name="domainproposal_approved_by_second_admin",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "value"],
+                condition=models.Q(status="pending", kind="domain"),
+                name="domainproposal_one_pending_per_domain",
+            ),
+            models.UniqueConstraint(
+                fields=["platform"],
+                condition=models.Q(status="pending", kind="website"),
+                name="domainproposal_one_pending_website",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.value}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of exactly what the reviewer sees; the approve form carries it back."""
+        import hashlib
+        import json
+
+        payload = [self.platform_id, self.kind, self.value, self.include_subdomains, self.proposed_by_id]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+    @property
+    def display_value(self) -> str:
+        if self.kind != DomainProposalKind.DOMAIN:
+            return self.value
+        return _display_host(self.value)
+
+
+def _display_host(host: str) -> str:
+    import idna
+
+    try:
+        return str(idna.decode(host))
+    except idna.IDNAError:
+        return host
+
+
+def _not_shared_hosting() -> models.Q:
+    from contacts.ownership import SHARED_HOSTS
+
+    condition = ~models.Q(domain__in=SHARED_HOSTS)
+    for host in SHARED_HOSTS:
+        condition &= ~models.Q(domain__endswith="." + host)
+    return condition
+
+
 class OfficialDomain(models.Model):
-    """A domain the platform operates; stored canonical (IDNA/UTS-46 punycode, lower case)."""
+    """An official domain: stored canonical (IDNA/UTS-46 punycode, lower case), only ever as approved.
+
+    Every row is an approved ``DomainProposal`` of two different directory admins with exactly these
+    values; the database refuses anything else (migration 0008). Removing a row is immediate.
+    """
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(_("domain"), max_length=253, unique=True)
@@ -125,23 +256,39 @@ class OfficialDomain(models.Model):
     brand = models.CharField(_("brand label"), max_length=63, db_index=True, default="", editable=False)
     include_subdomains = models.BooleanField(_("subdomains count"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    approved_proposal = models.ForeignKey(
+        DomainProposal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("official domain")
         verbose_name_plural = _("official domains")
         ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_proposal__isnull=False)
+                & models.Q(proposed_by__isnull=False)
+                & models.Q(approved_by__isnull=False)
+                & models.Q(approved_at__isnull=False)
+                & ~models.Q(approved_by=models.F("proposed_by")),
+                name="domain_approved_by_two_people",
+            ),
+            models.CheckConstraint(condition=_not_shared_hosting(), name="domain_not_shared_hosting"),
+        ]
 
     def __str__(self) -> str:
         return f"*.{self.domain}" if self.include_subdomains else self.domain
 
     @property
     def display_domain(self) -> str:
-        import idna
-
-        try:
-            return str(idna.decode(self.domain))
-        except idna.IDNAError:
-            return self.domain
+        return _display_host(self.domain)
 
 
 class ChannelKind(models.TextChoices):
@@ -354,13 +501,6 @@ class ServiceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
-
-
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ChannelProposal(models.Model):

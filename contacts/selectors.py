@@ -19,6 +19,7 @@ from contacts.models import (
     ChannelProposal,
     ChannelState,
     ContactChannel,
+    DomainProposal,
     Platform,
     PlatformStatus,
     ProblemType,
@@ -131,6 +132,30 @@ def pending_proposals() -> QuerySet[ChannelProposal]:
         ChannelProposal.objects.filter(status=ProposalStatus.PENDING)
         .select_related("platform", "channel", "proposed_by")
         .order_by("proposed_at", "id")
+    )
+
+
+def pending_domain_proposals() -> QuerySet[DomainProposal]:
+    return (
+        DomainProposal.objects.filter(status=ProposalStatus.PENDING)
+        .select_related("platform", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def domain_proposal_detail(*, proposal_id: int) -> DomainProposal:
+    return get_object_or_404(
+        DomainProposal.objects.select_related("platform", "proposed_by", "decided_by"), pk=proposal_id
+    )
+
+
+def domain_proposals_of(*, platform: Platform, limit: int = 50) -> list[DomainProposal]:
+    """Pending first, then the latest decisions."""
+    return list(
+        DomainProposal.objects.filter(platform=platform)
+        .select_related("proposed_by", "decided_by")
+        .annotate(pending_first=Case(When(status=ProposalStatus.PENDING, then=Value(0)), default=Value(1)))
+        .order_by("pending_first", "-proposed_at", "-id")[:limit]
     )
 
 

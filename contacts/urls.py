@@ -56,6 +56,16 @@ urlpatterns = [
         name="directory-evidence-file",
     ),
     path(
+        "directory/domain-proposals/<int:proposal_id>/",
+        views.directory_domain_proposal,
+        name="directory-domain-proposal",
+    ),
+    path(
+        "directory/domain-proposals/<int:proposal_id>/<str:decision>/",
+        views.directory_domain_decide,
+        name="directory-domain-decide",
+    ),
+    path(
         "directory/proposals/<int:proposal_id>/<str:decision>/",
         views.directory_decide,
         name="directory-decide",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contacts import checker, jsonld, presenters, selectors, services
+from contacts import checker, jsonld, lookalike, presenters, selectors, services
 from contacts.checker import present
 from contacts.forms import (
     ApproveForm,
@@ -37,7 +37,15 @@ from contacts.forms import (
     TriageForm,
     report_form_token,
 )
-from contacts.models import ChannelEvidence, Platform, ProposalStatus, ReportedValue, ReportStatus, ScamReport
+from contacts.models import (
+    ChannelEvidence,
+    DomainProposalKind,
+    Platform,
+    ProposalStatus,
+    ReportedValue,
+    ReportStatus,
+    ScamReport,
+)
 from contacts.recommend import recommend
 from contacts.values import channel_values, diff
 from helpdesk import uploads
@@ -128,6 +136,7 @@ def directory_home(request: HttpRequest) -> HttpResponse:
         "contacts/directory/home.html",
         {
             "proposals": selectors.pending_proposals(),
+            "domain_proposals": selectors.pending_domain_proposals(),
             "overdue": selectors.channels_overdue(),
             "platforms": selectors.active_platforms(limit=500),
         },
@@ -142,20 +151,78 @@ def directory_platform(request: HttpRequest, slug: str | None = None) -> HttpRes
     form = PlatformForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            platform = services.platform_update_with_domains(
+            platform, proposals = services.platform_update_with_domains(
                 actor=cast(User, request.user), platform=platform, data=form.cleaned_data
             )
         except ValidationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("Platform saved."))
+            if proposals:
+                messages.info(request, _("A second directory admin must approve the new domains or website."))
+            hosts = [p.value for p in proposals if p.kind == DomainProposalKind.DOMAIN]
+            for resemblance in lookalike.for_platform(platform, hosts=hosts):
+                messages.warning(request, resemblance.reason)
             return redirect("directory-platform", slug=platform.slug)
-    channels = selectors.channels_for_admin(platform=platform) if platform else []
     return render(
         request,
         "contacts/directory/platform.html",
-        {"platform": platform, "form": form, "channels": channels},
+        {
+            "platform": platform,
+            "form": form,
+            "channels": selectors.channels_for_admin(platform=platform) if platform else [],
+            "domains": list(platform.domains.all()) if platform else [],
+            "domain_proposals": selectors.domain_proposals_of(platform=platform) if platform else [],
+        },
     )
+
+
+@directory_admin_required
+def directory_domain_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The reviewer's screen for a domain or website: the value, who proposed it, look-alike warnings."""
+    proposal = selectors.domain_proposal_detail(proposal_id=proposal_id)
+    hosts = [proposal.value] if proposal.kind == DomainProposalKind.DOMAIN else []
+    context = {
+        "proposal": proposal,
+        "official": list(proposal.platform.domains.all()),
+        "warnings": lookalike.for_platform(proposal.platform, hosts=hosts) if proposal.is_pending else [],
+        "is_own": proposal.proposed_by_id == request.user.pk,
+        "approve_form": ApproveForm(initial={"fingerprint": proposal.fingerprint}),
+        "reject_form": ReasonForm(),
+    }
+    return render(request, "contacts/directory/domain_proposal.html", context)
+
+
+@require_POST
+@directory_admin_required
+def directory_domain_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject", "withdraw"):
+        raise Http404
+    proposal = selectors.domain_proposal_detail(proposal_id=proposal_id)
+    actor = cast(User, request.user)
+    try:
+        if decision == "approve":
+            form: Any = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("The proposal could not be matched. Reload and review it again."))
+            services.domain_proposal_approve(
+                actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"]
+            )
+            messages.success(request, _("Approved: it is official now."))
+        elif decision == "reject":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say why you reject it; the proposer will read this."))
+            services.domain_proposal_reject(
+                actor=actor, proposal=proposal, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Rejected."))
+        else:
+            services.domain_proposal_withdraw(actor=actor, proposal=proposal)
+            messages.success(request, _("Withdrawn."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("directory-domain-proposal", proposal_id=proposal.pk)
 
 
 @directory_admin_required
@@ -205,6 +272,7 @@ def directory_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "is_own": proposal.proposed_by_id == request.user.pk,
         "approve_form": ApproveForm(initial={"fingerprint": proposal.fingerprint}),
         "reject_form": ReasonForm(),
+        "warnings": lookalike.for_platform(proposal.platform) if proposal.is_pending else [],
     }
     return render(request, "contacts/directory/proposal.html", context)
 

@@ -427,6 +427,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HoursModeEnum": "contacts.models.HoursMode",
         "ProposalStatusEnum": "contacts.models.ProposalStatus",
+        "DomainProposalKindEnum": "contacts.models.DomainProposalKind",
+        "KindEnum": "contacts.models.ChannelKind",  # the channel kind keeps its name next to the above
         "PlatformStatusEnum": "contacts.models.PlatformStatus",
         "ClaimStatusEnum": "tickets.models.ClaimStatus",
     },

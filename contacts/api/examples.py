@@ -111,6 +111,29 @@ proposal_input = [
         request_only=True,
     )
 ]
+DOMAIN_PROPOSAL = {
+    "id": 7,
+    "platform": "lanjing",
+    "kind": "domain",
+    "value": "lanjing-pay.com",
+    "include_subdomains": True,
+    "status": "pending",
+    "fingerprint": "5a7a751280b947a2fbb5b7b1b4deeb1f1d94a8cb9c74cb0e987164473fba3665",
+    "proposed_by": "A1000",
+    "proposed_at": "2026-12-01T10:00:00+08:00",
+    "note": "ICP 备案与平台官网一致",
+    "decided_by": None,
+    "decided_at": None,
+    "reason": "",
+}
+domain_proposal = [OpenApiExample("Pending domain", value=DOMAIN_PROPOSAL, response_only=True)]
+domain_proposal_input = [
+    OpenApiExample(
+        "New official domain",
+        value={"platform": "lanjing", "kind": "domain", "value": "lanjing-pay.com", "note": "ICP 备案一致"},
+        request_only=True,
+    )
+]
 evidence = [OpenApiExample("Stored", value={"id": 12, "sha256": "9f86d081884c7d65…"}, response_only=True)]
 
 CHECK_SMS = {

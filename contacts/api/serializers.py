@@ -14,6 +14,8 @@ from contacts.models import (
     ChannelKind,
     ChannelProposal,
     ContactChannel,
+    DomainProposal,
+    DomainProposalKind,
     EvidenceMethod,
     HolidayRule,
     HoursMode,
@@ -241,6 +243,42 @@ class ProposalSerializer(serializers.ModelSerializer):
             "reason",
         ]
         read_only_fields = fields
+
+
+class DomainProposalSerializer(serializers.ModelSerializer):
+    platform: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    fingerprint = serializers.CharField(read_only=True, help_text=_("Send it back to approve exactly this."))
+    proposed_by = serializers.CharField(source="proposed_by.public_name", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.public_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DomainProposal
+        fields = [
+            "id",
+            "platform",
+            "kind",
+            "value",
+            "include_subdomains",
+            "status",
+            "fingerprint",
+            "proposed_by",
+            "proposed_at",
+            "note",
+            "decided_by",
+            "decided_at",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class DomainProposalInputSerializer(serializers.Serializer):
+    platform = serializers.SlugField(help_text=_("The platform's slug."))
+    kind = serializers.ChoiceField(choices=DomainProposalKind.choices)
+    value = serializers.CharField(
+        max_length=500, help_text=_("A domain (kind domain) or a web address (kind website).")
+    )
+    include_subdomains = serializers.BooleanField(required=False, default=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ApproveSerializer(serializers.Serializer):

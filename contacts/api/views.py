@@ -21,7 +21,14 @@ from contacts import checker, selectors, services
 from contacts.api import examples
 from contacts.api import serializers as s
 from contacts.checker import present
-from contacts.models import ChannelProposal, ContactChannel, Platform, PlatformStatus
+from contacts.models import (
+    ChannelProposal,
+    ContactChannel,
+    DomainProposal,
+    DomainProposalKind,
+    Platform,
+    PlatformStatus,
+)
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.api.parsers import JSONObjectParser
@@ -199,6 +206,96 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             reason=data.validated_data["reason"],
         )
         return Response(s.ProposalSerializer(proposal).data)
+
+
+@extend_schema(tags=["directory admin"])
+class DomainProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Proposed official domains and websites; a second directory admin approves them."""
+
+    permission_classes = [IsDirectoryAdmin]
+    serializer_class = s.DomainProposalSerializer
+
+    def get_queryset(self) -> QuerySet[DomainProposal]:
+        queryset = DomainProposal.objects.select_related("platform", "proposed_by", "decided_by").order_by(
+            "-proposed_at", "-id"
+        )
+        wanted = self.request.query_params.get("status")
+        return queryset.filter(status=wanted) if wanted else queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])],
+        examples=examples.domain_proposal,
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(examples=examples.domain_proposal)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.DomainProposalInputSerializer,
+        responses={201: s.DomainProposalSerializer},
+        examples=[*examples.domain_proposal_input, *examples.domain_proposal],
+    )
+    def create(self, request: Request) -> Response:
+        data = s.DomainProposalInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        platform = get_object_or_404(Platform, slug=values["platform"])
+        actor = cast(User, request.user)
+        if values["kind"] == DomainProposalKind.DOMAIN:
+            proposal = _call(
+                services.domain_propose,
+                actor=actor,
+                platform=platform,
+                domain=values["value"],
+                include_subdomains=values["include_subdomains"],
+                note=values["note"],
+            )
+        else:
+            proposal = _call(
+                services.website_propose,
+                actor=actor,
+                platform=platform,
+                website=values["value"],
+                note=values["note"],
+            )
+        return Response(s.DomainProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ApproveSerializer,
+        responses={200: s.DomainProposalSerializer},
+        examples=examples.domain_proposal,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        data = s.ApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = _call(
+            services.domain_proposal_approve,
+            actor=cast(User, request.user),
+            proposal=self.get_object(),
+            fingerprint=data.validated_data["fingerprint"],
+        )
+        return Response(s.DomainProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(
+        request=s.DirectoryReasonSerializer,
+        responses={200: s.DomainProposalSerializer},
+        examples=examples.domain_proposal,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        data = s.DirectoryReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = _call(
+            services.domain_proposal_reject,
+            actor=cast(User, request.user),
+            proposal=self.get_object(),
+            reason=data.validated_data["reason"],
+        )
+        return Response(s.DomainProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
 
 @extend_schema(tags=["directory admin"])

@@ -66,13 +66,13 @@ def channel_rows(keys: Collection[str]) -> list[tuple[Any, ...]]:
 
 def domain_rows(registrables: Collection[str], brands: Collection[str]) -> list[tuple[Any, ...]]:
     """(id, domain, registrable, include_subdomains, brand, slug, name, status) by registrable domain or
-    brand skeleton."""
+    brand skeleton. Only approved domains: every row is one (migration 0008); the filter says so here too."""
     table = OfficialDomain._meta.db_table
     by_registrable, registrable_params = _in("d.registrable_domain", registrables)
     by_brand, brand_params = _in("d.brand", brands)
     sql = (
         f"SELECT d.id, d.domain, d.registrable_domain, d.include_subdomains, d.brand, {_owner('d')} "  # noqa: S608
-        f"FROM {table} d WHERE {by_registrable} OR {by_brand}"
+        f"FROM {table} d WHERE ({by_registrable} OR {by_brand}) AND d.approved_proposal_id IS NOT NULL"
     )
     return sorted(_fetch(sql, [*registrable_params, *brand_params]))
 

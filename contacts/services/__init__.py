@@ -14,7 +14,17 @@ from contacts.services.channels import (
     proposal_reject,
     proposal_withdraw,
 )
-from contacts.services.platforms import domain_add, domain_remove, platform_save, platform_update_with_domains
+from contacts.services.platforms import (
+    domain_proposal_approve,
+    domain_proposal_reject,
+    domain_proposal_withdraw,
+    domain_propose,
+    domain_remove,
+    platform_save,
+    platform_update_with_domains,
+    website_clear,
+    website_propose,
+)
 from contacts.services.reports import (
     FORM_TOKEN_MAX_AGE,
     ReportInput,
@@ -40,7 +50,10 @@ __all__ = [
     "channel_propose",
     "channel_retire",
     "channel_suspend",
-    "domain_add",
+    "domain_proposal_approve",
+    "domain_proposal_reject",
+    "domain_proposal_withdraw",
+    "domain_propose",
     "domain_remove",
     "evidence_add",
     "form_nonce_use",
@@ -59,4 +72,6 @@ __all__ = [
     "scam_report_submit",
     "sweep_review_overdue",
     "value_is_official",
+    "website_clear",
+    "website_propose",
 ]

@@ -207,13 +207,15 @@ def test_the_sweep_task_runs_the_service(publish, platform):
     assert AuditEntry.objects.get(action="channel.review_overdue").source.startswith("task:")
 
 
-def test_platforms_and_domains(admin_a):
+def test_platforms_and_domains(admin_a, admin_b):
     platform = services.platform_save(actor=admin_a, name="星云卡盟", slug="xingyun", aliases=["Xingyun"])
     assert "xingyun" in platform.search_text and "xykm" in platform.search_text
-    domain = services.domain_add(actor=admin_a, platform=platform, domain="KF.星云卡.CN")
+    proposal = services.domain_propose(actor=admin_a, platform=platform, domain="KF.星云卡.CN")
+    services.domain_proposal_approve(actor=admin_b, proposal=proposal, fingerprint=proposal.fingerprint)
+    domain = platform.domains.get()
     assert (domain.domain, domain.registrable_domain) == ("kf.xn--9kq20jh5t.cn", "xn--9kq20jh5t.cn")
     other = services.platform_save(actor=admin_a, name="蓝鲸卡盟", slug="lanjing")
     with pytest.raises(ValidationError):
-        services.domain_add(actor=admin_a, platform=other, domain="kf.星云卡.cn")
+        services.domain_propose(actor=admin_a, platform=other, domain="kf.星云卡.cn")
     with pytest.raises(ValidationError):
         services.platform_save(actor=admin_a, name="坏", slug="bad", unified_social_credit_code="123")

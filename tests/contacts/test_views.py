@@ -313,9 +313,10 @@ def test_a_directory_admin_adds_a_platform_with_domains(demo, admin_a):
     )
     assert response.status_code == 302, response.content.decode()
     platform = Platform.objects.get(slug="jinlong")
-    assert sorted(platform.domains.values_list("domain", "include_subdomains")) == [
-        ("jinlongka.cn", True),
-        ("pay.jinlong.com", False),
+    assert not platform.domains.exists()  # proposals, until a second admin approves
+    assert sorted(platform.domain_proposals.values_list("value", "include_subdomains", "status")) == [
+        ("jinlongka.cn", True, "pending"),
+        ("pay.jinlong.com", False, "pending"),
     ]
     bad = web.post(
         "/directory/platforms/new/",

@@ -124,3 +124,33 @@ def test_a_retried_proposal_with_the_same_idempotency_key_is_created_once(demo, 
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert ChannelProposal.objects.filter(values__canonical_value="CN:95105777").count() == 1
+
+
+def test_two_admins_make_a_domain_official_through_the_api(demo, admin_a, admin_b):
+    from contacts.checker import check
+    from contacts.models import OfficialDomain
+
+    new = {"platform": "lanjing", "kind": "domain", "value": "lanjing-pay.com", "note": "ICP 备案一致"}
+    created = api_for(admin_a).post("/api/v1/directory/domain-proposals/", new, format="json")
+    assert created.status_code == 201, created.json()
+    proposal = created.json()
+    assert (proposal["status"], proposal["value"]) == ("pending", "lanjing-pay.com")
+    url = f"/api/v1/directory/domain-proposals/{proposal['id']}/approve/"
+    own = api_for(admin_a).post(url, {"fingerprint": proposal["fingerprint"]})
+    assert own.status_code == 403 and not OfficialDomain.objects.filter(domain="lanjing-pay.com").exists()
+    assert api_for(admin_b).post(url, {"fingerprint": "x"}).status_code == 400
+    approved = api_for(admin_b).post(url, {"fingerprint": proposal["fingerprint"]})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert check("https://pay.lanjing-pay.com/").results[0].verdict == "official"
+
+
+@pytest.mark.parametrize("value", ["github.io", "t.cn", "xingyun.vercel.app"])
+def test_a_domain_that_cannot_be_owned_is_a_field_error(demo, admin_a, value):
+    new = {"platform": "lanjing", "kind": "domain", "value": value}
+    response = api_for(admin_a).post("/api/v1/directory/domain-proposals/", new, format="json")
+    assert response.status_code == 400, response.json()
+    assert "domain" in response.json()["error"]["fields"]
+
+
+def test_domain_proposals_are_for_directory_admins(demo, agent):
+    assert api_for(agent).get("/api/v1/directory/domain-proposals/").status_code == 403
