@@ -58,6 +58,7 @@ def test_each_person_gets_it_in_their_language_and_channels(customer, other_cust
 def test_a_resent_email_or_sms_carries_the_same_dedupe_id(customer):
     """A crash between sending and marking re-sends the message: the receiver can tell it is the same."""
     customer.phone = "+8613800138000"
+    customer.phone_verified_at = timezone.now()  # SMS goes to verified phones only
     customer.save()
     notifications.notification_preference_set(user=customer, email=True, sms_enabled=True)
     notifications.notify(user_ids=[customer.pk], event="claim.filed", context=CONTEXT)

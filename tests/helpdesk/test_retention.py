@@ -72,12 +72,12 @@ def test_prune_deletes_only_what_is_past_retention(retention_settings, monkeypat
 
     removed = retention.prune()
 
-    assert removed == {"outbox": 5, "idempotency_keys": 3, "webhook_deliveries": 2}
+    assert removed == {"outbox": 5, "idempotency_keys": 3, "webhook_deliveries": 2, "api_tokens": 0}
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {m.pk for m in keep}
     assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [fresh_key.pk]
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == kept_deliveries
     # Idempotent: a second run (or a second beat) finds nothing more.
-    assert retention.prune() == {"outbox": 0, "idempotency_keys": 0, "webhook_deliveries": 0}
+    assert retention.prune() == {"outbox": 0, "idempotency_keys": 0, "webhook_deliveries": 0, "api_tokens": 0}
 
 
 def test_retention_follows_the_settings(retention_settings, monkeypatch):
