@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
+    verbose_name = _("Platform integration")
+
+    def ready(self) -> None:
+        from integrations import handlers  # noqa: F401  (outbox handlers)
+        from integrations.selectors import triage_extras_for
+        from tickets.services import register_triage_extras
+
+        register_triage_extras(triage_extras_for)
