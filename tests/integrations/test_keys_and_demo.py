@@ -37,7 +37,7 @@ def test_existing_keys_get_the_webhooks_scope_from_the_migration():
 
 
 def test_scope_changes_are_audited_and_unknown_scopes_refused(platform):
-    row, key = platform_key_issue(actor=None, platform_id=platform.pk)
+    row, _key = platform_key_issue(actor=None, platform_id=platform.pk)
     platform_key_set_scopes(actor=None, key=row, scopes=["claims:read"])
     assert PlatformApiKey.objects.get(pk=row.pk).scopes == ["claims:read"]
     assert AuditEntry.objects.filter(action="platform_key.scopes_changed").count() == 1
