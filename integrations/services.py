@@ -4,6 +4,7 @@ a platform's outcome on its claim. Every write is audited in its transaction; st
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,9 +77,29 @@ _COLUMNS = (
 )
 
 
+_PG_TYPES = {
+    "platform_id": "bigint",
+    "key_id": "bigint",
+    "occurred_at": "timestamptz",
+    "received_at": "timestamptz",
+    "paid_at": "timestamptz",
+    "amount": "numeric",
+}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def _insert_new(rows: list[dict[str, Any]]) -> set[str]:
     """One INSERT … ON CONFLICT DO NOTHING RETURNING for the batch: the ids it returns are the new events,
-    the rest were already there (PostgreSQL, and SQLite ≥ 3.35)."""
+    the rest were already there. On PostgreSQL the batch travels as one JSON parameter read by
+    ``jsonb_to_recordset`` (one parameter instead of 7,500 keeps the statement cheap to send, parse and
+    plan); SQLite (≥ 3.35) gets a VALUES list."""
     if not rows:
         return set()
     fields = [
@@ -88,15 +109,26 @@ def _insert_new(rows: list[dict[str, Any]]) -> set[str]:
     quote = connection.ops.quote_name
     table = quote(PlatformEvent._meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params: list[Any] = []
-    for row in rows:
-        for name, model_field in zip(_COLUMNS, fields, strict=True):
-            params.append(model_field.get_db_prep_save(row[name], connection))
-    # Only our own column names are formatted into the statement; every value is a parameter.
-    values = ", ".join([one] * len(rows))
     conflict = f"({quote('platform_id')}, {quote('event_id')})"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT {conflict} DO NOTHING RETURNING {quote('event_id')}"  # noqa: E501, S608
+    returning = quote("event_id")
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        record = ", ".join(f"{name} {_PG_TYPES.get(name, 'text')}" for name in _COLUMNS)
+        payload = [{name: _json_value(row[name]) for name in _COLUMNS} for row in rows]
+        # Empty texts stay empty (the columns are NOT NULL); missing numbers and times are NULL.
+        select = ", ".join(name if name in _PG_TYPES else f"coalesce({name}, '')" for name in _COLUMNS)
+        params = [json.dumps(payload, ensure_ascii=False)]
+        source = f"SELECT {select} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"  # noqa: S608
+    else:
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        params = [
+            model_field.get_db_prep_save(row[name], connection)
+            for row in rows
+            for name, model_field in zip(_COLUMNS, fields, strict=True)
+        ]
+        source = "VALUES " + ", ".join([one] * len(rows))
+    # Only our own column names are formatted into the statement; every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) {source} ON CONFLICT {conflict} DO NOTHING RETURNING {returning}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {value for (value,) in cursor.fetchall()}
@@ -115,7 +147,7 @@ def events_ingest(*, key: PlatformApiKey, items: Sequence[Any]) -> IngestResult:
     seen: set[str] = set()
     for index, item in enumerate(items):
         try:
-            event = clean_event(item)
+            event = clean_event(item, now=now)
         except EventErrors as exc:
             result.errors.append({"index": index, "error": exc.as_error()})
             continue

@@ -68,7 +68,9 @@ def _text(value: Any, name: str, errors: dict[str, list[str]], *, max_length: in
     return text
 
 
-def _when(value: Any, name: str, errors: dict[str, list[str]], *, required: bool) -> datetime | None:
+def _when(
+    value: Any, name: str, errors: dict[str, list[str]], *, required: bool, now: datetime
+) -> datetime | None:
     if value is None or value == "":
         if required:
             errors[name] = [_("This field is required.")]
@@ -85,7 +87,7 @@ def _when(value: Any, name: str, errors: dict[str, list[str]], *, required: bool
     if timezone.is_naive(parsed):
         errors[name] = [_("Give the time zone, e.g. 2026-12-02T14:30:00+08:00.")]
         return None
-    if parsed.year < 2000 or parsed > timezone.now() + timedelta(days=1):
+    if parsed.year < 2000 or parsed > now + timedelta(days=1):
         errors[name] = [_("This time is not plausible.")]
         return None
     return parsed
@@ -110,18 +112,19 @@ def _amount(value: Any, errors: dict[str, list[str]]) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def clean_event(item: Any) -> CleanEvent:
+def clean_event(item: Any, *, now: datetime | None = None) -> CleanEvent:
     """The event, or EventErrors naming each bad field (``customer.email``, ``order.amount`` …)."""
     if not isinstance(item, dict):
         raise EventErrors({"non_field_errors": [_("Each event must be a JSON object.")]})
     errors: dict[str, list[str]] = {}
+    now = now or timezone.now()
     event_id = _text(item.get("id"), "id", errors, max_length=100, required=True)
     kind = item.get("type")
     if kind not in _TYPES:
         errors["type"] = [
             _("Unknown event type; expected one of: %(types)s.") % {"types": ", ".join(sorted(_TYPES))}
         ]
-    occurred_at = _when(item.get("occurred_at"), "occurred_at", errors, required=True)
+    occurred_at = _when(item.get("occurred_at"), "occurred_at", errors, required=True, now=now)
 
     customer = item.get("customer")
     email = phone = ""
@@ -164,7 +167,7 @@ def clean_event(item: Any) -> CleanEvent:
             values["order_status"] = _text(
                 order.get("status"), "order.status", errors, max_length=40, required=False
             )
-            values["paid_at"] = _when(order.get("paid_at"), "order.paid_at", errors, required=False)
+            values["paid_at"] = _when(order.get("paid_at"), "order.paid_at", errors, required=False, now=now)
             values["merchant"] = _text(
                 order.get("merchant"), "order.merchant", errors, max_length=120, required=False
             )
