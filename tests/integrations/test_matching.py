@@ -40,7 +40,8 @@ def test_facts_sent_after_the_claim_retriage_it(platform_client, platform, custo
     assert claim.urgency_parts["platform_confirmed"] == triage.PLATFORM_CONFIRMED_POINTS
     assert claim.urgency_score == sum(v for v in claim.urgency_parts.values() if isinstance(v, int))
     # "Why is this P1?" names it.
-    assert any("platform confirms" in label for label, _points in triage.explain(claim.urgency_parts))
+    label = str(triage.PART_LABELS["platform_confirmed"])
+    assert (label, triage.PLATFORM_CONFIRMED_POINTS) in triage.explain(claim.urgency_parts)
 
 
 def test_a_later_delivery_removes_the_confirmation(platform_client, platform, customer):
