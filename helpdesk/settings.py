@@ -391,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "contacts.models.ProposalStatus",
         "PlatformStatusEnum": "contacts.models.PlatformStatus",
         "ClaimStatusEnum": "tickets.models.ClaimStatus",
+        "PlatformEventTypeEnum": "integrations.models.EventType",
     },
 }
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,11 +71,13 @@ _CLAIM_EXAMPLE = {
 
 class PlatformEventsView(PlatformView):
     required_scope = "events:write"
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="platform_events_create",
         summary="Send order and top-up events (one object or a list of up to 500)",
         description=(
+            "The body is one event object or a list of up to 500 (JSON). "
             "Idempotent per platform and event `id`: a resent event counts as a duplicate. Invalid items are "
             "reported by index; the valid ones are kept. Needs the `events:write` scope."
         ),
@@ -86,11 +89,8 @@ class PlatformEventsView(PlatformView):
         },
         tags=["platform"],
         examples=[
-            OpenApiExample(
-                "Two events",
-                value=[_EVENT_EXAMPLE, {**_EVENT_EXAMPLE, "id": "evt_20261202_000124"}],
-                request_only=True,
-            ),
+            # Shown as a list of one (the schema's list); a single object is accepted too.
+            OpenApiExample("A failed top-up", value=_EVENT_EXAMPLE, request_only=True),
             OpenApiExample(
                 "One accepted, one duplicate, one invalid",
                 value={
@@ -189,6 +189,7 @@ class PlatformClaimsView(PlatformView):
 
 class PlatformClaimOutcomeView(PlatformView):
     required_scope = "claims:write"
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="platform_claim_outcome",
