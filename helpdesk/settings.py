@@ -366,6 +366,7 @@ REST_FRAMEWORK = {
         "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
         "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
         "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
+        "platform_events": env.string("API_THROTTLE_PLATFORM_EVENTS", "1200/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

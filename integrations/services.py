@@ -314,21 +314,54 @@ def _update_order_facts(events: list[PlatformEvent]) -> set[tuple[int, str]]:
         elif event.type in (EventType.ORDER_DELIVERED, EventType.TOPUP_SUCCEEDED, EventType.ORDER_REISSUED):
             fact.delivered_at = max(filter(None, (fact.delivered_at, event.occurred_at)))
         fact.updated_at = now
-    OrderFact.objects.bulk_create(
-        list(facts.values()),
-        update_conflicts=True,
-        unique_fields=["platform", "order_number"],
-        update_fields=[
-            *_FACT_FIELDS,
-            "last_event_type",
-            "last_event_at",
-            "topup_failed_at",
-            "delivered_at",
-            "updated_at",
-        ],
-        batch_size=500,
-    )
+    _upsert_facts(list(facts.values()))
     return keys
+
+
+_FACT_COLUMNS = {
+    "platform_id": "bigint",
+    "order_number": "text",
+    "amount": "numeric",
+    "currency": "text",
+    "product": "text",
+    "status": "text",
+    "paid_at": "timestamptz",
+    "merchant": "text",
+    "last_event_type": "text",
+    "last_event_at": "timestamptz",
+    "topup_failed_at": "timestamptz",
+    "delivered_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
+
+
+def _upsert_facts(facts: list[OrderFact]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE for the batch's facts (merged above, under row locks)."""
+    if connection.vendor != "postgresql":
+        OrderFact.objects.bulk_create(
+            facts,
+            update_conflicts=True,
+            unique_fields=["platform", "order_number"],
+            update_fields=[name for name in _FACT_COLUMNS if name not in ("platform_id", "order_number")],
+            batch_size=500,
+        )
+        return
+    quote = connection.ops.quote_name
+    names = list(_FACT_COLUMNS)
+    record = ", ".join(f"{name} {kind}" for name, kind in _FACT_COLUMNS.items())
+    select = ", ".join(name if _FACT_COLUMNS[name] != "text" else f"coalesce({name}, '')" for name in names)
+    updates = ", ".join(
+        f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in ("platform_id", "order_number")
+    )
+    payload = [{name: _json_value(getattr(fact, name)) for name in names} for fact in facts]
+    table = quote(OrderFact._meta.db_table)
+    columns = ", ".join(quote(n) for n in names)
+    # Our own column names only; the data is one parameter.
+    source = f"SELECT {select} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"  # noqa: S608
+    conflict = f"({quote('platform_id')}, {quote('order_number')})"
+    sql = f"INSERT INTO {table} ({columns}) {source} ON CONFLICT {conflict} DO UPDATE SET {updates}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(payload, ensure_ascii=False)])
 
 
 def _open_claims_for(keys: Iterable[tuple[int, str]]) -> list[Claim]:

@@ -27,6 +27,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from helpdesk import webhooks
@@ -191,11 +192,23 @@ class EndpointOut(serializers.ModelSerializer):
         fields = ["id", "url", "events", "description", "enabled", "disabled_reason", "created_at"]
 
 
+class PlatformKeyThrottle(ScopedRateThrottle):
+    """Counts per platform key, not per client address: platforms behind one gateway do not share a
+    budget, and the anonymous-visitor rate does not apply to a platform's systems."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        key = request.auth
+        if not isinstance(key, PlatformApiKey):
+            return super().get_cache_key(request, view)
+        return self.cache_format % {"scope": self.scope, "ident": f"platform-key-{key.pk}"}
+
+
 class PlatformView(APIView):
     """Base of every ``/api/v1/platform/…`` view: a platform key holding the view's ``required_scope``."""
 
     authentication_classes = [PlatformKeyAuthentication]
     permission_classes = [IsPlatform]
+    throttle_classes = [PlatformKeyThrottle]
     throttle_scope = "platform"
     required_scope: str | None = None
 

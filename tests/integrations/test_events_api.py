@@ -122,3 +122,14 @@ def test_ingestion_on_postgresql_is_one_insert_statement(postgres, platform_clie
     inserts = [q for q in queries.captured_queries if 'INSERT INTO "integrations_platformevent"' in q["sql"]]
     assert len(inserts) == 1
     assert PlatformEvent.objects.count() == 200
+
+
+def test_the_throttle_counts_per_platform_key_not_per_address(platform_client, monkeypatch):
+    from helpdesk.api.platform_keys import PlatformKeyThrottle
+
+    monkeypatch.setattr(
+        PlatformKeyThrottle, "THROTTLE_RATES", {"platform_events": "2/min", "platform": "2/min"}
+    )
+    first, second = platform_client(), platform_client()
+    assert [first.post(URL, event(f"a{i}"), format="json").status_code for i in range(3)] == [202, 202, 429]
+    assert second.post(URL, event("b1"), format="json").status_code == 202
