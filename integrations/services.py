@@ -415,11 +415,17 @@ def _consider_outreach(events: list[PlatformEvent]) -> None:
         .annotate(n=Count("pk"))
         .filter(n__gte=OUTREACH_AFTER_FAILURES)
     }
-    for event in sorted(failed, key=lambda e: (e.customer_id or 0, e.platform_id, e.occurred_at)):
-        if (event.platform_id, event.customer_id) in busy:
-            outreach_consider(
-                platform_id=event.platform_id, customer_id=int(event.customer_id or 0), at=event.occurred_at
-            )
+    # Once per customer, at their latest failure in the batch: events normally arrive in order, and the
+    # rule counts every failure in the window before that moment.
+    latest_of: dict[tuple[int, int], datetime] = {}
+    for e in failed:
+        pair = (e.platform_id, int(e.customer_id or 0))
+        if pair in busy and (pair not in latest_of or e.occurred_at > latest_of[pair]):
+            latest_of[pair] = e.occurred_at
+    for (platform_id, customer_id), at in sorted(
+        latest_of.items(), key=lambda item: (item[0][1], item[0][0])
+    ):
+        outreach_consider(platform_id=platform_id, customer_id=customer_id, at=at)
 
 
 def outreach_consider(*, platform_id: int, customer_id: int, at: datetime) -> Outreach | None:
