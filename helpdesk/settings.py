@@ -345,6 +345,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 3600.0},
     "integrations-match-events": {"task": "integrations.match_events", "schedule": 10.0},
+    "integrations-prune-events": {"task": "integrations.prune_events", "schedule": 3600.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
@@ -466,3 +467,8 @@ if not Decimal(0) < MERCHANT_COMPLAINT_RATE <= Decimal(1):
         "Environment variable MERCHANT_COMPLAINT_RATE: expected a rate between 0 and 1."
     )
 MERCHANT_MIN_DELIVERED = env.integer("MERCHANT_MIN_DELIVERED", 20, minimum=1)
+# Matched platform events are kept this long (their facts live on in order facts and outreaches); it must
+# cover the outreach window.
+PLATFORM_EVENT_RETENTION = env.duration("PLATFORM_EVENT_RETENTION", timedelta(days=90))
+if PLATFORM_EVENT_RETENTION < OUTREACH_FAILED_TOPUPS_WINDOW:
+    raise ImproperlyConfigured("PLATFORM_EVENT_RETENTION must be at least OUTREACH_FAILED_TOPUPS_WINDOW.")

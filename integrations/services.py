@@ -388,6 +388,41 @@ def _retriage_claims(keys: Iterable[tuple[int, str]]) -> None:
         claim_retriage(claim=claim)
 
 
+def platform_claims_read(
+    *, key: PlatformApiKey, statuses: list[str], after: tuple[datetime, int] | None, size: int
+) -> tuple[list[Claim], bool]:
+    """A page of the platform's claims; the read is audited like every inbound call (key, references)."""
+    from integrations.selectors import platform_claims
+
+    rows, more = platform_claims(platform_id=key.platform_id, statuses=statuses, after=after, size=size)
+    audit_record(
+        actor=None,
+        action="platform.claims_listed",
+        obj=key,
+        after={"key": str(key), "statuses": statuses, "references": [c.reference for c in rows]},
+    )
+    return rows, more
+
+
+def platform_events_prune(
+    *, now: datetime | None = None, batch_size: int = 5000, max_batches: int = 100
+) -> int:
+    """Delete matched events older than PLATFORM_EVENT_RETENTION, batch by batch (their facts live on in
+    order facts and outreaches). Idempotent; run by beat."""
+    cutoff = (now or timezone.now()) - settings.PLATFORM_EVENT_RETENTION
+    deleted = 0
+    for _batch in range(max_batches):
+        ids = list(
+            PlatformEvent.objects.filter(matched_at__isnull=False, received_at__lt=cutoff)
+            .order_by("received_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        deleted += PlatformEvent.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
 # --- outreach --------------------------------------------------------------------------------------------
 OUTREACH_AFTER_FAILURES = 3
 TOPUP_PROBLEM = "topup-not-credited"

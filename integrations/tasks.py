@@ -13,3 +13,12 @@ def match_events() -> int:
 
     with context.acting_from(context.ActionContext(source="task:integrations.match_events")):
         return match_pending()
+
+
+@shared_task(name="integrations.prune_events", ignore_result=True)
+def prune_events() -> int:
+    """Hourly: matched events past PLATFORM_EVENT_RETENTION are deleted (set-based, batched)."""
+    from integrations.services import platform_events_prune
+
+    with context.acting_from(context.ActionContext(source="task:integrations.prune_events")):
+        return platform_events_prune()

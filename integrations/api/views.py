@@ -171,8 +171,8 @@ class PlatformClaimsView(PlatformView):
             size = max(1, min(100, int(request.query_params.get("limit", "50"))))
         except ValueError:
             raise exceptions.ValidationError({"limit": [_("Expected a number from 1 to 100.")]}) from None
-        rows, more = selectors.platform_claims(
-            platform_id=request_key(request).platform_id, statuses=statuses, after=after, size=size
+        rows, more = services.platform_claims_read(
+            key=request_key(request), statuses=statuses, after=after, size=size
         )
         next_cursor = selectors.encode_cursor(rows[-1]) if more and rows else None
         next_url = None

@@ -108,3 +108,17 @@ def test_the_workspace_says_when_the_platform_sent_nothing(platform, customer, l
     claim = claim_create(customer=customer, data=claim_input(platform))
     html = login_as(supervisor).get(f"/agent/tickets/{claim.reference}/").content.decode()
     assert 'data-testid="platform-facts"' in html and "fact-mismatch" not in html
+
+
+def test_matched_events_past_retention_are_pruned(platform_client, platform, settings):
+    from integrations.services import platform_events_prune
+
+    _send(platform_client(), event("old", number="A1"), event("new", number="A2"))
+    match_pending()
+    _send(platform_client(), event("unmatched", number="A3"))
+    PlatformEvent.objects.filter(event_id__in=["old", "unmatched"]).update(
+        received_at=timezone.now() - settings.PLATFORM_EVENT_RETENTION - timedelta(days=1)
+    )
+    assert platform_events_prune() == 1
+    assert set(PlatformEvent.objects.values_list("event_id", flat=True)) == {"new", "unmatched"}
+    assert OrderFact.objects.count() == 2  # the facts stay

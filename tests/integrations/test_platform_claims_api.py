@@ -204,3 +204,10 @@ def test_the_customer_sees_the_outcome_and_confirms_or_reopens(platform_client, 
     claim_reopen(claim=other, actor=customer, reason="没有收到补发的卡密")
     other.refresh_from_db()
     assert other.status == ClaimStatus.OPEN
+
+
+def test_listing_is_audited_with_the_key_and_the_references(platform_client, platform):
+    claim = ClaimFactory(platform=platform, status=ClaimStatus.OPEN)
+    platform_client(scopes=["claims:read"]).get(LIST)
+    entry = AuditEntry.objects.get(action="platform.claims_listed")
+    assert entry.after["references"] == [claim.reference] and entry.after["key"].startswith("cdk_")
