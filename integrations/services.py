@@ -218,12 +218,28 @@ def match_pending(*, batch_size: int = 1000, max_batches: int = 50) -> int:
     return done
 
 
+def _lease_and_mark(batch_size: int) -> list[PlatformEvent]:
+    """PostgreSQL: take the oldest unmatched events no other worker holds (SKIP LOCKED) and mark them
+    matched, in one statement; the caller's transaction undoes the mark if matching fails."""
+    quote = connection.ops.quote_name
+    table = quote(PlatformEvent._meta.db_table)
+    # Our own table name only; the values are parameters.
+    oldest = f"SELECT id FROM {table} WHERE matched_at IS NULL ORDER BY received_at, id LIMIT %s"  # noqa: S608
+    sql = f"UPDATE {table} SET matched_at = %s WHERE id IN ({oldest} FOR UPDATE SKIP LOCKED) RETURNING *"  # noqa: S608
+    return sorted(PlatformEvent.objects.raw(sql, [timezone.now(), batch_size]), key=lambda e: e.pk)
+
+
 def _match_batch(batch_size: int) -> int:
     with transaction.atomic():
-        pending = PlatformEvent.objects.filter(matched_at=None).order_by("received_at", "id")
         if connection.vendor == "postgresql":
-            pending = pending.select_for_update(skip_locked=True, of=("self",))
-        events = list(pending[:batch_size])
+            events = _lease_and_mark(batch_size)
+            if not events:
+                return 0
+            match_events_now(events)
+            return len(events)
+        events = list(
+            PlatformEvent.objects.filter(matched_at=None).order_by("received_at", "id")[:batch_size]
+        )
         if not events:
             return 0
         match_events_now(events)
@@ -263,8 +279,18 @@ def _resolve_customers(events: list[PlatformEvent]) -> None:
         if found and event.customer_id != found:
             event.customer_id = found
             changed.append(event)
-    if changed:
+    if not changed:
+        return
+    if connection.vendor != "postgresql":
         PlatformEvent.objects.bulk_update(changed, ["customer"], batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    table = quote(PlatformEvent._meta.db_table)
+    # Our own table name only; the data is one parameter.
+    rows = "jsonb_to_recordset(%s::jsonb) AS r(id bigint, customer_id bigint)"
+    sql = f"UPDATE {table} AS e SET customer_id = r.customer_id FROM {rows} WHERE e.id = r.id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps([{"id": e.pk, "customer_id": e.customer_id} for e in changed])])
 
 
 _FACT_FIELDS = ("amount", "currency", "product", "status", "paid_at", "merchant")
