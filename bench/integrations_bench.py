@@ -7,9 +7,9 @@ In one process, through the whole Django stack (key authentication, JSON parsing
 INSERT per batch, the audit entry): posts BENCH_BATCHES batches of 500 events to
 ``POST /api/v1/platform/events/`` while a matcher process runs ``match_pending()`` in a loop, as a Celery
 worker would. Prints sustained ingestion (events/s, p50/p95 per batch) and matching lag (``matched_at -
-received_at``: p50/p95/max). The database should be a throwaway one: the bench migrates it and leaves its
-events there. The event mix: 70 % order.delivered, 20 % topup.failed, 10 % topup.succeeded, 2,000
-customers (10 % with an account), 50 merchants.
+received_at``: p50/p95/max). The database must be a throwaway one: the bench migrates it and empties the
+integration tables at the start of each run. The event mix: 70 % order.delivered, 20 % topup.failed,
+10 % topup.succeeded, 2,000 customers (10 % with an account), 50 merchants.
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def main() -> None:
     from integrations.models import PlatformEvent
     from integrations.services import match_pending
 
+    with connection.cursor() as cursor:  # a throwaway database: start each run from empty tables
+        cursor.execute(
+            "TRUNCATE integrations_outreachorder, integrations_outreach, integrations_orderfact, "
+            "integrations_platformevent"
+        )
     platform, _ = Platform.objects.get_or_create(slug="xingyun", defaults={"name": "星云卡盟"})
     for n in range(0, 2000, 10):
         User.objects.get_or_create(email=f"bench{n}@example.com", defaults={"role": Role.CUSTOMER})
