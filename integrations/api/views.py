@@ -3,6 +3,7 @@ one service or selector, answer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.api.errors import error_body
+from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.api.platform_keys import PlatformView, request_key
 from helpdesk.models import User
 from integrations import selectors, services
@@ -201,7 +203,8 @@ class PlatformClaimOutcomeView(PlatformView):
             "window); "
             "`rejected` sends it back to its team with the reason; `need_info` puts it in "
             "`waiting_on_customer` with the platform's question. Another platform's reference is 404; a "
-            "claim no longer open is 409. Needs the `claims:write` scope."
+            "claim no longer open is 409. Send an `Idempotency-Key` header to retry safely: the same key "
+            "and body replay the first answer. Needs the `claims:write` scope."
         ),
         request=OutcomeIn,
         responses={
@@ -229,6 +232,18 @@ class PlatformClaimOutcomeView(PlatformView):
         ],
     )
     def post(self, request: Request, reference: str) -> Response:
+        if HEADER not in request.headers:
+            return self._record(request, reference)
+        # A retried call with the same Idempotency-Key replays the first answer instead of a 409.
+        key = request_key(request)
+        return idempotent(
+            request,
+            scope=f"platform.outcome:{key.pk}:{reference.strip().upper()}",
+            fingerprint=request_fingerprint(cast(Mapping[str, Any], request.data)),
+            handler=lambda: self._record(request, reference),
+        )
+
+    def _record(self, request: Request, reference: str) -> Response:
         data = OutcomeIn(data=request.data)
         data.is_valid(raise_exception=True)
         key = request_key(request)

@@ -211,3 +211,16 @@ def test_listing_is_audited_with_the_key_and_the_references(platform_client, pla
     platform_client(scopes=["claims:read"]).get(LIST)
     entry = AuditEntry.objects.get(action="platform.claims_listed")
     assert entry.after["references"] == [claim.reference] and entry.after["key"].startswith("cdk_")
+
+
+def test_a_retried_outcome_with_the_same_idempotency_key_replays_the_answer(platform_client, platform):
+    claim = ClaimFactory(platform=platform, status=ClaimStatus.OPEN)
+    client = platform_client(scopes=["claims:write"])
+    body = {"outcome": "refunded", "message": "已退款"}
+    first = client.post(outcome_url(claim.reference), body, format="json", HTTP_IDEMPOTENCY_KEY="out-1")
+    again = client.post(outcome_url(claim.reference), body, format="json", HTTP_IDEMPOTENCY_KEY="out-1")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert ClaimEvent.objects.filter(claim=claim, kind=EventKind.PLATFORM_OUTCOME).count() == 1
+    # Without the key, a second call on the now resolved claim is a 409.
+    assert client.post(outcome_url(claim.reference), body, format="json").status_code == 409
