@@ -362,7 +362,8 @@ _FACT_COLUMNS = {
 
 
 def _upsert_facts(facts: list[OrderFact]) -> None:
-    """One INSERT … ON CONFLICT DO UPDATE for the batch's facts (merged above, under row locks)."""
+    """One INSERT … ON CONFLICT DO UPDATE for the batch's facts (merged above with the existing rows,
+    locked; a row another worker inserts meanwhile is merged by ``_merge_rule``)."""
     if connection.vendor != "postgresql":
         OrderFact.objects.bulk_create(
             facts,
@@ -377,7 +378,7 @@ def _upsert_facts(facts: list[OrderFact]) -> None:
     record = ", ".join(f"{name} {kind}" for name, kind in _FACT_COLUMNS.items())
     select = ", ".join(name if _FACT_COLUMNS[name] != "text" else f"coalesce({name}, '')" for name in names)
     updates = ", ".join(
-        f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in ("platform_id", "order_number")
+        f"{quote(n)} = {_merge_rule(n)}" for n in names if n not in ("platform_id", "order_number")
     )
     payload = [{name: _json_value(getattr(fact, name)) for name in names} for fact in facts]
     table = quote(OrderFact._meta.db_table)
@@ -385,9 +386,25 @@ def _upsert_facts(facts: list[OrderFact]) -> None:
     # Our own column names only; the data is one parameter.
     source = f"SELECT {select} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"  # noqa: S608
     conflict = f"({quote('platform_id')}, {quote('order_number')})"
-    sql = f"INSERT INTO {table} ({columns}) {source} ON CONFLICT {conflict} DO UPDATE SET {updates}"
+    sql = f"INSERT INTO {table} AS t ({columns}) {source} ON CONFLICT {conflict} DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [json.dumps(payload, ensure_ascii=False)])
+
+
+def _merge_rule(name: str) -> str:
+    """The same merge as in Python, in SQL, for a fact another worker inserted meanwhile (new orders are
+    not locked by the SELECT above): the newer event wins, an older one only fills what is unknown, and
+    the failure and delivery times only move forward."""
+    newer = "EXCLUDED.last_event_at >= t.last_event_at"
+    if name in ("topup_failed_at", "delivered_at", "last_event_at"):
+        return f"GREATEST(t.{name}, EXCLUDED.{name})"
+    if name == "last_event_type":
+        return f"CASE WHEN {newer} THEN EXCLUDED.{name} ELSE t.{name} END"
+    if name == "updated_at":
+        return "EXCLUDED.updated_at"
+    if _FACT_COLUMNS[name] == "text":
+        return f"CASE WHEN {newer} AND EXCLUDED.{name} <> '' THEN EXCLUDED.{name} WHEN t.{name} = '' THEN EXCLUDED.{name} ELSE t.{name} END"  # noqa: E501
+    return f"CASE WHEN {newer} AND EXCLUDED.{name} IS NOT NULL THEN EXCLUDED.{name} ELSE COALESCE(t.{name}, EXCLUDED.{name}) END"  # noqa: E501
 
 
 def _open_claims_for(keys: Iterable[tuple[int, str]]) -> list[Claim]:

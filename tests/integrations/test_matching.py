@@ -122,3 +122,38 @@ def test_matched_events_past_retention_are_pruned(platform_client, platform, set
     assert platform_events_prune() == 1
     assert set(PlatformEvent.objects.values_list("event_id", flat=True)) == {"new", "unmatched"}
     assert OrderFact.objects.count() == 2  # the facts stay
+
+
+def test_a_stale_fact_written_by_a_racing_worker_does_not_overwrite_a_newer_one(postgres, platform):
+    from integrations.services import _upsert_facts
+
+    now = timezone.now()
+    newer = OrderFact(
+        platform=platform,
+        order_number="R1",
+        amount=Decimal("90.00"),
+        status="refunded",
+        last_event_type="order.refunded",
+        last_event_at=now,
+        delivered_at=now,
+    )
+    stale = OrderFact(
+        platform=platform,
+        order_number="R1",
+        amount=Decimal("100.00"),
+        status="paid",
+        merchant="星云数码",
+        last_event_type="topup.failed",
+        last_event_at=now - timedelta(hours=1),
+        topup_failed_at=now - timedelta(hours=1),
+    )
+    _upsert_facts([newer])
+    _upsert_facts([stale])
+    fact = OrderFact.objects.get()
+    assert (fact.amount, fact.status, fact.last_event_type) == (
+        Decimal("90.00"),
+        "refunded",
+        "order.refunded",
+    )
+    assert fact.merchant == "星云数码"  # unknown before: the older event fills it
+    assert fact.delivered_at == now and fact.topup_failed_at is not None and fact.last_event_at == now
