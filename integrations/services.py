@@ -1,6 +1,6 @@
 """Writes of the platform integration: ingesting events, matching them (order facts, claims, outreach) and
 a platform's outcome on its claim. Every write is audited in its transaction; status changes go through
-``tickets.services._change_status`` like every other claim status change."""
+``tickets.services.claim_change_status`` (the same path as every other claim status change)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from helpdesk.redaction import redact
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder, PlatformEvent
 from integrations.validation import MAX_BATCH, CleanEvent, EventErrors, clean_event
 from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventKind
-from tickets.services import _change_status
+from tickets.services import claim_change_status
 
 logger = logging.getLogger(__name__)
 
@@ -681,7 +681,7 @@ def claim_platform_outcome(
         now = timezone.now()
         if claim.status != target:
             extra: dict[str, Any] = {"resolved_at": now} if target == ClaimStatus.RESOLVED else {}
-            _change_status(
+            claim_change_status(
                 claim,
                 None,
                 target,

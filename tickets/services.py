@@ -449,6 +449,14 @@ def _change_status(
     )
 
 
+def claim_change_status(
+    claim: Claim, actor: User | None, status: str, *, kind: str, action: str, **options: Any
+) -> None:
+    """The public door to ``_change_status`` for other apps (integrations: a platform's outcome), with the
+    claim locked by the caller: the same timeline entry, SLA effects, audit entry and outbox event."""
+    _change_status(claim, actor, status, kind=kind, action=action, **options)
+
+
 @transaction.atomic
 def claim_reply(*, claim: Claim, author: User, body: str) -> ClaimEvent:
     """The customer writes on their claim (also how they answer an agent's question)."""
