@@ -13,6 +13,7 @@ from django.utils import timezone
 from helpdesk.models import OutboxMessage
 from integrations.models import Outreach, PlatformEvent
 from integrations.services import match_pending, outreach_consider
+from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.integrations.conftest import event
 from tests.tickets.conftest import claim_input
 from tickets.services import claim_create
@@ -219,3 +220,29 @@ def test_concurrent_matching_workers_create_one_outreach_on_postgresql(postgres,
     assert not errors
     assert not PlatformEvent.objects.filter(matched_at=None).exists()
     assert Outreach.objects.count() == 1
+
+
+def test_the_outreach_names_only_the_directorys_published_channels(
+    platform_client,
+    platform,
+    customer,
+    publish,  # noqa: F811 (a fixture)
+    admin_a,  # noqa: F811 (a fixture)
+):
+    from contacts import services as directory
+    from tests.contacts.conftest import draft, evidence
+
+    publish(platform)  # 400-612-3456, published by two admins
+    directory.channel_propose(  # proposed, not approved: never called official
+        actor=admin_a, platform=platform, draft=draft(value="400-999-8888"), evidence=evidence()
+    )
+    now = timezone.now()
+    _failures(platform_client(), customer, [now - timedelta(minutes=m) for m in (3, 2, 1)])
+    match_pending()
+    note = next(
+        m
+        for m in OutboxMessage.objects.filter(event="notification.send")
+        if m.payload["event"] == "outreach.created"
+    )
+    assert "400-612-3456" in note.payload["context"]["channels"]
+    assert "400-999-8888" not in note.payload["context"]["channels"]
