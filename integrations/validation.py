@@ -156,18 +156,21 @@ def clean_event(item: Any, *, now: datetime | None = None) -> CleanEvent:
             values["order_number"] = _text(
                 order.get("number"), "order.number", errors, max_length=64, required=True
             )
+            # The contract's order: number, amount, currency, product, status and paid_at; merchant optional.
+            if order.get("amount") in (None, ""):
+                errors["order.amount"] = [_("This field is required.")]
             values["amount"] = _amount(order.get("amount"), errors)
-            currency = _text(order.get("currency"), "order.currency", errors, max_length=3, required=False)
+            currency = _text(order.get("currency"), "order.currency", errors, max_length=3, required=True)
             if currency and (len(currency) != 3 or not currency.isalpha()):
                 errors["order.currency"] = [_("Expected a three-letter currency code, e.g. CNY.")]
             values["currency"] = currency.upper()
             values["product"] = _text(
-                order.get("product"), "order.product", errors, max_length=120, required=False
+                order.get("product"), "order.product", errors, max_length=120, required=True
             )
             values["order_status"] = _text(
-                order.get("status"), "order.status", errors, max_length=40, required=False
+                order.get("status"), "order.status", errors, max_length=40, required=True
             )
-            values["paid_at"] = _when(order.get("paid_at"), "order.paid_at", errors, required=False, now=now)
+            values["paid_at"] = _when(order.get("paid_at"), "order.paid_at", errors, required=True, now=now)
             values["merchant"] = _text(
                 order.get("merchant"), "order.merchant", errors, max_length=120, required=False
             )

@@ -20,11 +20,11 @@ class EventCustomerIn(serializers.Serializer):
 
 class EventOrderIn(serializers.Serializer):
     number = serializers.CharField(max_length=64)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    currency = serializers.CharField(max_length=3, required=False)
-    product = serializers.CharField(max_length=120, required=False)
-    status = serializers.CharField(max_length=40, required=False)
-    paid_at = serializers.DateTimeField(required=False)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField(max_length=3)
+    product = serializers.CharField(max_length=120)
+    status = serializers.CharField(max_length=40)
+    paid_at = serializers.DateTimeField()
     merchant = serializers.CharField(max_length=120, required=False)
 
 

@@ -133,3 +133,13 @@ def test_the_throttle_counts_per_platform_key_not_per_address(platform_client, m
     first, second = platform_client(), platform_client()
     assert [first.post(URL, event(f"a{i}"), format="json").status_code for i in range(3)] == [202, 202, 429]
     assert second.post(URL, event("b1"), format="json").status_code == 202
+
+
+def test_an_order_needs_the_contracts_fields_and_merchant_is_optional(platform_client):
+    full = event("full", number="A1")
+    assert "merchant" not in full["order"]
+    partial = {**event("partial"), "order": {"number": "A2"}}
+    body = platform_client().post(URL, [full, partial], format="json").json()
+    assert body["accepted"] == 1
+    fields = body["errors"][0]["error"]["fields"]
+    assert {"order.amount", "order.currency", "order.product", "order.status", "order.paid_at"} <= set(fields)
