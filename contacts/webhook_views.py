@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from contacts.models import Platform
 from contacts.views import directory_admin_required
 from helpdesk import webhooks
-from helpdesk.api.platform_keys import platform_key_issue, platform_key_revoke
+from helpdesk.api.platform_keys import SCOPES, platform_key_issue, platform_key_revoke
 from helpdesk.models import PlatformApiKey, User, WebhookDelivery, WebhookEndpoint
 
 EVENT_LABELS = {
@@ -71,7 +71,14 @@ def endpoints(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "contacts/directory/webhooks.html",
-        {"platform": platform, "endpoints": rows, "form": form, "labels": EVENT_LABELS, "keys": keys},
+        {
+            "platform": platform,
+            "endpoints": rows,
+            "form": form,
+            "labels": EVENT_LABELS,
+            "keys": keys,
+            "key_scopes": SCOPES,
+        },
     )
 
 
@@ -79,8 +86,12 @@ def endpoints(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def key_issue(request: HttpRequest, slug: str) -> HttpResponse:
     platform = get_object_or_404(Platform, slug=slug)
+    scopes = [scope for scope in request.POST.getlist("scopes") if scope in SCOPES] or ["webhooks"]
     _row, key = platform_key_issue(
-        actor=cast(User, request.user), platform_id=platform.pk, name=request.POST.get("name", "")
+        actor=cast(User, request.user),
+        platform_id=platform.pk,
+        name=request.POST.get("name", ""),
+        scopes=scopes,
     )
     messages.warning(
         request,

@@ -447,9 +447,14 @@ class CalendarDay(models.Model):
         return f"{self.day} {self.kind}"
 
 
+def default_platform_key_scopes() -> list[str]:
+    return ["webhooks"]
+
+
 class PlatformApiKey(models.Model):
-    """A platform's own key for the platform API (its webhook endpoints). Only a hash is stored; the key
-    is shown once when issued. ``platform_id`` is the directory's platform (core speaks in ids)."""
+    """A platform's own key for the platform API (webhook endpoints, events, claims, outcomes, as its
+    scopes allow). Only a hash is stored; the key is shown once when issued. ``platform_id`` is the
+    directory's platform (core speaks in ids)."""
 
     platform_id = models.PositiveBigIntegerField(_("platform"), db_index=True)
     name = models.CharField(_("name"), max_length=80, blank=True)
@@ -459,6 +464,9 @@ class PlatformApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the key may do (helpdesk.api.platform_keys.SCOPES); keys issued before scopes existed manage
+    # webhooks only, as they always did.
+    scopes = models.JSONField(_("scopes"), default=default_platform_key_scopes, blank=True)
 
     class Meta:
         verbose_name = _("platform API key")
@@ -466,6 +474,9 @@ class PlatformApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"cdk_{self.prefix}…"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
 
 
 class ApiToken(models.Model):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "contacts",
     "tickets",
+    "integrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -373,6 +374,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 900.0},
+    "integrations-match-events": {"task": "integrations.match_events", "schedule": 10.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------
@@ -394,6 +396,7 @@ REST_FRAMEWORK = {
         "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
         "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
         "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
+        "platform_events": env.string("API_THROTTLE_PLATFORM_EVENTS", "1200/min"),
     },
     "DEFAULT_PARSER_CLASSES": [
         "helpdesk.api.parsers.JSONObjectParser",
@@ -431,6 +434,7 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "contacts.models.ChannelKind",  # the channel kind keeps its name next to the above
         "PlatformStatusEnum": "contacts.models.PlatformStatus",
         "ClaimStatusEnum": "tickets.models.ClaimStatus",
+        "PlatformEventTypeEnum": "integrations.models.EventType",
     },
 }
 
@@ -486,3 +490,26 @@ CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING 
 CALLBACK_DEFAULT_WITHIN = env.duration("CALLBACK_DEFAULT_WITHIN", timedelta(minutes=30))
 CALLBACK_MAX_ATTEMPTS = env.integer("CALLBACK_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 CALLBACK_RETRY_AFTER = env.duration("CALLBACK_RETRY_AFTER", timedelta(minutes=30))
+
+# --- Platform integration (integrations) ------------------------------------------------------------
+# The third failed top-up of a customer within this window (no success in between) makes ClaimDesk reach
+# out first, once per customer and window.
+OUTREACH_FAILED_TOPUPS_WINDOW = env.duration("OUTREACH_FAILED_TOPUPS_WINDOW", timedelta(minutes=60))
+# A merchant whose claims per delivered order over 30 days reach this rate (with at least
+# MERCHANT_MIN_DELIVERED delivered orders) is "high complaint": triage and the supervisors' list.
+try:
+    MERCHANT_COMPLAINT_RATE = Decimal(env.string("MERCHANT_COMPLAINT_RATE", "0.05"))
+except ArithmeticError:
+    raise ImproperlyConfigured(
+        "Environment variable MERCHANT_COMPLAINT_RATE: expected a rate like 0.05."
+    ) from None
+if not Decimal(0) < MERCHANT_COMPLAINT_RATE <= Decimal(1):
+    raise ImproperlyConfigured(
+        "Environment variable MERCHANT_COMPLAINT_RATE: expected a rate between 0 and 1."
+    )
+MERCHANT_MIN_DELIVERED = env.integer("MERCHANT_MIN_DELIVERED", 20, minimum=1)
+# Matched platform events are kept this long (their facts live on in order facts and outreaches); it must
+# cover the outreach window.
+PLATFORM_EVENT_RETENTION = env.duration("PLATFORM_EVENT_RETENTION", timedelta(days=90))
+if PLATFORM_EVENT_RETENTION < OUTREACH_FAILED_TOPUPS_WINDOW:
+    raise ImproperlyConfigured("PLATFORM_EVENT_RETENTION must be at least OUTREACH_FAILED_TOPUPS_WINDOW.")

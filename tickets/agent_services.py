@@ -34,7 +34,7 @@ from tickets.models import (
 )
 from tickets.routing import forget_routing
 from tickets.selectors import policy_for
-from tickets.services import _actor_label, _change_status, repeat_failures, triage_facts
+from tickets.services import _actor_label, _change_status, repeat_failures, triage_extras, triage_facts
 from tickets.sla import sla_on_agent_reply
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
@@ -324,6 +324,11 @@ def claim_retriage(*, claim: Claim, now: Any = None) -> Claim:
                 next_due_at=due,
                 failures=repeat_failures(
                     claim.customer, claim.problem_type, claim.created_at, before_id=claim.pk
+                ),
+                extras=triage_extras(
+                    customer_id=claim.customer_id,
+                    platform_id=claim.platform_id,
+                    order_number=claim.order_number,
                 ),
             )
         )

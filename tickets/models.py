@@ -440,6 +440,7 @@ class EventKind(models.TextChoices):
     PRIORITY_CHANGED = "priority_changed", _("Priority changed")
     TAGGED = "tagged", _("Tags changed")
     MERGED = "merged", _("Merged")
+    PLATFORM_OUTCOME = "platform_outcome", _("Platform outcome")
 
 
 class ClaimEvent(models.Model):

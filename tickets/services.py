@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -133,6 +134,25 @@ def repeat_failures(
     return run
 
 
+# Facts other apps know about a claim's order (integrations: what the platform confirmed, the merchant's
+# complaint rate, a proactive outreach). A provider is called as ``provider(customer_id=, platform_id=,
+# order_number=)`` and returns ``TriageInput`` fields; registered from the other app's ``AppConfig.ready``.
+TriageExtras = Callable[..., Mapping[str, Any]]
+_triage_extras: list[TriageExtras] = []
+
+
+def register_triage_extras(provider: TriageExtras) -> None:
+    if provider not in _triage_extras:
+        _triage_extras.append(provider)
+
+
+def triage_extras(*, customer_id: int, platform_id: int, order_number: str) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for provider in _triage_extras:
+        extras.update(provider(customer_id=customer_id, platform_id=platform_id, order_number=order_number))
+    return extras
+
+
 def triage_facts(
     *,
     problem_type: ProblemType,
@@ -142,6 +162,7 @@ def triage_facts(
     now: datetime,
     next_due_at: datetime | None = None,
     failures: int = 0,
+    extras: Mapping[str, Any] | None = None,
 ) -> triage.TriageInput:
     return triage.TriageInput(
         severity=int(problem_type.severity),
@@ -152,6 +173,7 @@ def triage_facts(
         report_within=policy.report_within if policy else None,
         next_due_at=next_due_at,
         repeat_failures=failures,
+        **(extras or {}),
     )
 
 
@@ -282,6 +304,9 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
             policy=policy,
             now=now,
             failures=repeat_failures(customer, data.problem_type, now),
+            extras=triage_extras(
+                customer_id=customer.pk, platform_id=data.platform.pk, order_number=data.order_number
+            ),
         )
     )
     language = (customer.language or get_language() or "")[:10]
@@ -383,8 +408,19 @@ def _open_claim_for(customer: User, platform: Platform, order_number: str) -> Cl
 
 
 def _change_status(
-    claim: Claim, actor: User, status: str, *, kind: str, action: str, body: str = "", **extra: Any
+    claim: Claim,
+    actor: User | None,
+    status: str,
+    *,
+    kind: str,
+    action: str,
+    body: str = "",
+    by: str = "",
+    actor_label: str = "",
+    event_data: Mapping[str, Any] | None = None,
+    **extra: Any,
 ) -> None:
+    """``actor`` None: a system or a platform acted (``by`` and ``actor_label`` say who)."""
     before = claim.status
     claim.status = status
     claim.updated_at = timezone.now()
@@ -397,9 +433,9 @@ def _change_status(
         claim=claim,
         kind=kind,
         actor=actor,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label or (_actor_label(actor) if actor else ""),
         body=body,
-        data={"from": before, "to": status},
+        data={**(event_data or {}), "from": before, "to": status},
     )
     audit_record(actor=actor, action=action, obj=claim, before={"status": before}, after={"status": status})
     outbox_write(
@@ -408,9 +444,17 @@ def _change_status(
             "claim_id": claim.pk,
             "from": before,
             "to": status,
-            "by": "staff" if actor.is_staff_role else "customer",
+            "by": by or ("staff" if actor is not None and actor.is_staff_role else "customer"),
         },
     )
+
+
+def claim_change_status(
+    claim: Claim, actor: User | None, status: str, *, kind: str, action: str, **options: Any
+) -> None:
+    """The public door to ``_change_status`` for other apps (integrations: a platform's outcome), with the
+    claim locked by the caller: the same timeline entry, SLA effects, audit entry and outbox event."""
+    _change_status(claim, actor, status, kind=kind, action=action, **options)
 
 
 @transaction.atomic

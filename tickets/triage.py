@@ -27,6 +27,11 @@ SLA_WITHIN_HOUR_POINTS = 100
 SLA_WITHIN_FOUR_HOURS_POINTS = 50
 REPEAT_FAILURE_POINTS = 80  # the third failure in a row: the platform should reach out first
 REPEAT_FAILURES = 3
+# What the platform itself told us (integrations/): it confirms the customer paid and the top-up failed;
+# the order's merchant draws many complaints; ClaimDesk reached out first after repeated failed top-ups.
+PLATFORM_CONFIRMED_POINTS = 60
+MERCHANT_RISK_POINTS = 40
+PROACTIVE_POINTS = 40
 
 # Lowest score of each priority, most urgent first.
 PRIORITY_FLOORS = ((450, Priority.P1), (300, Priority.P2), (150, Priority.P3))
@@ -39,6 +44,9 @@ PART_LABELS = {
     "window_late": _("filed after the platform's claim window"),
     "sla": _("SLA time remaining"),
     "repeat_failures": _("third failure in a row for this customer"),
+    "platform_confirmed": _("the platform confirms: paid, top-up failed"),
+    "merchant_risk": _("merchant with many complaints"),
+    "proactive": _("we reached out first after repeated failed top-ups"),
 }
 
 
@@ -53,6 +61,9 @@ class TriageInput:
     report_within: timedelta | None = None
     next_due_at: datetime | None = None
     repeat_failures: int = 0
+    platform_confirmed_failed: bool = False
+    merchant_high_complaints: bool = False
+    proactive: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,12 @@ def score(facts: TriageInput) -> Triage:
             parts["sla"] = SLA_WITHIN_FOUR_HOURS_POINTS
     if facts.repeat_failures >= REPEAT_FAILURES:
         parts["repeat_failures"] = REPEAT_FAILURE_POINTS
+    if facts.platform_confirmed_failed:
+        parts["platform_confirmed"] = PLATFORM_CONFIRMED_POINTS
+    if facts.merchant_high_complaints:
+        parts["merchant_risk"] = MERCHANT_RISK_POINTS
+    if facts.proactive:
+        parts["proactive"] = PROACTIVE_POINTS
     parts = {name: points for name, points in parts.items() if points}
     total = sum(parts.values())
     return Triage(score=total, priority=priority_for(total), parts=parts, is_high_value=high_value)

@@ -182,10 +182,16 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {"currency": "CNY"}
     if user.is_authenticated:
         initial["contact_phone"] = cast(User, user).phone
-    platform = request.GET.get("platform")
-    if platform:
-        initial["platform"] = platform
+    # A link may pre-fill the form (the platform's page, a proactive outreach): initial values only,
+    # every one is validated when the form is sent.
+    for name in _PREFILLABLE:
+        value = request.GET.get(name, "").strip()
+        if value:
+            initial[name] = value[:500]
     return initial
+
+
+_PREFILLABLE = ("platform", "problem_type", "order_number", "product", "amount", "paid_at", "description")
 
 
 def _file_claim(

@@ -43,6 +43,8 @@ def _has_nul(value: Any) -> bool:
 
 
 class JSONObjectParser(parsers.JSONParser):
+    accepts_list = False  # a list of objects is a body only where an endpoint takes a batch
+
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
@@ -53,7 +55,7 @@ class JSONObjectParser(parsers.JSONParser):
             raise ParseError(_("The JSON body is nested too deeply.")) from None
         except ValueError as exc:
             raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) and not (self.accepts_list and isinstance(data, list)):
             raise ParseError(_("The body must be a JSON object ({…}), not %(kind)s.") % {"kind": _kind(data)})
         if _has_nul(data):
             raise ParseError(_("The body contains NUL characters, which are not allowed."))
@@ -70,3 +72,10 @@ def _kind(data: Any) -> str:
     if isinstance(data, str):
         return _("a string")
     return _("a number")
+
+
+class JSONObjectOrListParser(JSONObjectParser):
+    """For batch endpoints (``POST /api/v1/platform/events/``): one object, or a list that the view checks
+    item by item (an invalid item is reported by its index, the others are kept)."""
+
+    accepts_list = True

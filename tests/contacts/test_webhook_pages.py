@@ -97,3 +97,21 @@ def test_a_platform_manages_its_own_endpoints_with_its_key(admin_a, client):
     wrong = APIClient()
     wrong.credentials(HTTP_AUTHORIZATION="Bearer cdk_deadbeef_nope")
     assert wrong.get("/api/v1/platform/webhooks/").status_code == 401
+
+
+def test_an_admin_issues_a_key_with_the_scopes_chosen(admin_a):
+    from helpdesk.models import PlatformApiKey
+
+    PlatformFactory(slug="xingyun")
+    client = staff_client(admin_a)
+    page = client.get("/directory/platforms/xingyun/webhooks/").content.decode()
+    assert 'value="events:write"' in page and 'value="claims:write"' in page
+    client.post(
+        "/directory/platforms/xingyun/keys/",
+        {"name": "订单系统", "scopes": ["events:write", "claims:read", "bogus"]},
+    )
+    key = PlatformApiKey.objects.get()
+    assert key.scopes == ["events:write", "claims:read"]
+    assert (
+        "events:write, claims:read" in client.get("/directory/platforms/xingyun/webhooks/").content.decode()
+    )

@@ -56,6 +56,22 @@ def test_the_third_failure_in_a_row_counts():
     assert "repeat_failures" not in triage.score(facts(repeat_failures=2)).parts
 
 
+@pytest.mark.parametrize(
+    ("name", "part", "points"),
+    [
+        ("platform_confirmed_failed", "platform_confirmed", triage.PLATFORM_CONFIRMED_POINTS),
+        ("merchant_high_complaints", "merchant_risk", triage.MERCHANT_RISK_POINTS),
+        ("proactive", "proactive", triage.PROACTIVE_POINTS),
+    ],
+)
+def test_what_the_platform_told_us_counts_and_is_explained(name, part, points):
+    plain = triage.score(facts())
+    told = triage.score(facts(**{name: True}))
+    assert told.parts[part] == points and part not in plain.parts
+    assert told.score == plain.score + points
+    assert (str(triage.PART_LABELS[part]), points) in triage.explain(told.parts)
+
+
 def test_explain_lists_parts_largest_first():
     rows = triage.explain({"severity": 300, "high_value": 150, "override": {"priority": 1}})
     assert [points for _label, points in rows] == [300, 150]
