@@ -8,7 +8,6 @@ from helpdesk.notifications import notify
 from helpdesk.outbox import declare_events, outbox_handler
 from tickets.models import Claim, TeamMembership
 
-
 declare_events("claim.platform_outcome", module=__name__)
 
 

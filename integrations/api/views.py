@@ -17,9 +17,11 @@ from rest_framework.views import APIView
 
 from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
+from helpdesk.api.pagination import MAX_PAGE_SIZE
 from helpdesk.api.parsers import JSONObjectOrListParser, JSONObjectParser
 from helpdesk.api.platform_keys import PlatformView, request_key
 from helpdesk.models import User
+from helpdesk.params import read_int
 from integrations import selectors, services
 from integrations.api.serializers import (
     EventIn,
@@ -144,7 +146,11 @@ class PlatformClaimsView(PlatformView):
         parameters=[
             OpenApiParameter("status", str, description="e.g. `open` or `new,open`"),
             OpenApiParameter("cursor", str, description="`next_cursor` of the previous page"),
-            OpenApiParameter("limit", int, description="1-100, default 50"),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                description=f"1-{MAX_PAGE_SIZE}, default 50",
+            ),
         ],
         responses={200: PlatformClaimPageOut},
         tags=["platform"],
@@ -169,10 +175,7 @@ class PlatformClaimsView(PlatformView):
             after = selectors.decode_cursor(cursor)
             if after is None:
                 raise exceptions.ValidationError({"cursor": [_("This cursor is not valid.")]})
-        try:
-            size = max(1, min(100, int(request.query_params.get("limit", "50"))))
-        except ValueError:
-            raise exceptions.ValidationError({"limit": [_("Expected a number from 1 to 100.")]}) from None
+        size = read_int(request.query_params, "limit", default=50, minimum=1, maximum=MAX_PAGE_SIZE) or 50
         rows, more = services.platform_claims_read(
             key=request_key(request), statuses=statuses, after=after, size=size
         )
