@@ -259,7 +259,7 @@ def mail_address(raw: str) -> MailAddress:
     domain = ""
     address = (
         browser_url("https://" + domain_text)
-        if domain_text and not set(domain_text) & set("/\\?#@:%!")
+        if domain_text and not set(domain_text) & set('/\\?#@:%!"[] ')
         else None
     )
     if (

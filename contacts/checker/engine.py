@@ -614,7 +614,7 @@ def _not_a_plain_destination(host: _Host, active: list[DomainRef]) -> tuple[dict
         reasons = {
             "quoted": _("The part before “@” is quoted, so it is only a mailbox name."),
             "route": _("It contains a source route, which hands the mail on to another server."),
-            "percent": _("The “%%” in it can hand the mail on to another server."),
+            "percent": _("The “%” in it can hand the mail on to another server."),
             "bang": _("The “!” in it can hand the mail on to another server."),
             "at": _("It contains more than one “@”; only the last one counts."),
             "comment": _("It contains a comment in brackets."),

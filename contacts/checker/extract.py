@@ -67,6 +67,7 @@ _START = re.compile(
     r"[A-Za-z0-9%\[\"\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 )
 _BREAKS = r"[\t\n\r]*"
+_SOURCE_ROUTE = re.compile(r"@[^\s@:/\\]+:[^\s@]+@")  # @relay:name@host, an old way to route mail
 _SCHEME = re.compile(
     "(?<![A-Za-z0-9+.-])(?:"
     + "|".join(
@@ -135,6 +136,8 @@ def _trim(fragment: str) -> str:
     while fragment and fragment[-1] in _TRAILING:
         if fragment[-1] == ")" and fragment.count("(") >= fragment.count(")"):
             break
+        if fragment[-1] == "]" and fragment.count("[") >= fragment.count("]"):
+            break
         fragment = fragment[:-1]
     return fragment
 
@@ -165,6 +168,11 @@ def _authority_end(
             i = close + 1
     while i < len(text):
         ch = text[i]
+        if ch == '"' and i > start and text[i - 1] == "@":  # a quoted domain: kefu@"xingyunka.cn"
+            close = text.find('"', i + 1, i + 256)
+            if close > 0 and "\n" not in text[i:close]:
+                i = close + 1
+                continue
         if ch in _LINE_BREAKS:
             after = i
             while after < len(text) and text[after] in _LINE_BREAKS:
@@ -239,11 +247,14 @@ def _tail_end(text: str, i: int) -> int:
 
 def _read_link(text: str, start: int, body: int, scheme: str) -> _Token | None:
     """The link or e-mail token whose scheme (if any) starts at ``start`` and whose authority at ``body``."""
-    if scheme and scheme not in ("http", "https", "mailto"):
+    if scheme == "mailto":
+        end = _tail_end(text, body)
+        return _Token(start, end, "email", _trim(text[start:end]))
+    if scheme and scheme not in ("http", "https"):
         end = body
-        while end < len(text) and not text[end].isspace():
-            end += 1  # javascript:, data:…: all of it is code or content, none of it a host
-        return _Token(start, end, "url", _trim(_clean(text, start, end, [])))
+        while end < len(text) and text[end] not in "\n\r":
+            end += 1  # javascript:, data:…: the rest of the line is code or content, none of it a host
+        return _Token(start, end, "url", _trim(text[start:end].rstrip()))
     token = None
     for join_words in (True, False):
         token = _read_authority(text, start, body, scheme, join_words=join_words)
@@ -285,14 +296,14 @@ def _read_authority(
     ):
         token_end = _tail_end(text, token_end)
     kind = "url"
-    if scheme == "mailto" or (not scheme and at >= 0 and ":" not in text[body:at]):
+    # Scheme-less "name@host" is an e-mail address, and so is a source route "@relay:name@host";
+    # "user:password@host" is a link with user info.
+    if not scheme and at >= 0 and (":" not in text[body:at] or text[body] == "@"):
         kind = "email"
         token_end = min(token_end, cut)
     cleaned = _clean(text, start, token_end, gaps)
     raw = _trim(cleaned)
     token_end -= len(cleaned) - len(raw)
-    if kind == "email" and raw.lower().startswith("mailto:"):
-        raw = raw[7:]
     if not raw:
         return None
     token = _Token(start, token_end, kind, raw)
@@ -348,7 +359,8 @@ def links(text: str) -> list[_Token]:
                 continue
         ch = text[i]
         previous = text[i - 1] if i else " "
-        if (
+        route = ch == "@" and _SOURCE_ROUTE.match(text, i) is not None
+        if route or (
             _START.match(ch)
             and not (_START.match(previous) and previous not in '"[')
             and previous not in "@.-_"
@@ -416,7 +428,9 @@ def _split_run(run: str, offset: int) -> list[tuple[int, str]]:
     i = 0
     while i < len(groups):
         best: tuple[int, int, str] | None = None  # (score, groups taken, text)
-        for j in range(min(len(groups), i + 6), i, -1):
+        # A bracket after the digits opens a note (hours, an extension), never more of the number.
+        last = next((k for k in range(i + 1, len(groups)) if groups[k][1].startswith("(")), len(groups))
+        for j in range(min(last, i + 6), i, -1):
             start = groups[i][0]
             end = groups[j - 1][0] + len(groups[j - 1][1])
             candidate = run[start:end].rstrip(".-–—(")
