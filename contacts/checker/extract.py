@@ -56,7 +56,7 @@ _LINE_BREAKS = "\t\n\r"  # WHATWG removes them anywhere in a URL
 _AUTHORITY_END = "/\\?#"
 # Chinese punctuation: prose, it ends a host (a host cannot contain it), but not the user info before an "@".
 _CJK_PUNCTUATION = frozenset("，、；：！？（）【】「」『』《》〈〉“”‘’…—·～")
-_PROSE_PUNCTUATION = _CJK_PUNCTUATION | frozenset(",;!()")
+_PROSE_PUNCTUATION = _CJK_PUNCTUATION | frozenset(",;")
 _IDEOGRAPH = re.compile(
     "[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
@@ -71,10 +71,10 @@ _SOURCE_ROUTE = re.compile(r"@[^\s@:/\\]+:[^\s@]+@")  # @relay:name@host, an old
 _SCHEME = re.compile(
     "(?<![A-Za-z0-9+.-])(?:"
     + "|".join(
-        _BREAKS.join(name)
+        _BREAKS.join(name + ":")
         for name in ("https", "http", "javascript", "vbscript", "mailto", "data", "file", "ftp", "wss", "ws")
     )
-    + "|blob|about|intent|view-source|chrome|jar):",
+    + "|blob:|about:|intent:|view-source:|chrome:|jar:)",
     re.IGNORECASE,
 )
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "onion", "internal"})
@@ -134,6 +134,8 @@ def normalise(raw: str) -> str:
 
 def _trim(fragment: str) -> str:
     while fragment and fragment[-1] in _TRAILING:
+        if fragment.endswith(".."):
+            break  # "host..": not a full stop but an empty label, which no browser opens as "host"
         if fragment[-1] == ")" and fragment.count("(") >= fragment.count(")"):
             break
         if fragment[-1] == "]" and fragment.count("[") >= fragment.count("]"):
@@ -203,7 +205,7 @@ def _host_end(text: str, start: int, end: int) -> int:
         label = host[separator + 1 :]
         dot = host[separator] if separator >= 0 else "?"
         if not label:
-            if dot in _IDEOGRAPHIC_STOPS:
+            if dot in _IDEOGRAPHIC_STOPS and (end >= len(text) or text[end] not in ":/\\?#@"):
                 end -= 1  # a full stop that ends the sentence
                 continue
             return end
@@ -236,10 +238,11 @@ def _clean(text: str, start: int, end: int, gaps: list[tuple[int, int]]) -> str:
 
 
 def _tail_end(text: str, i: int) -> int:
-    """The path, query and fragment: up to white space, quotes or Chinese text and punctuation."""
+    """The path, query and fragment: up to white space, quotes or Chinese punctuation (Chinese text glued
+    to a path stays in the path: it cannot change the host)."""
     while i < len(text):
         ch = text[i]
-        if ch.isspace() or ch in '<>"' or ch in _CJK_PUNCTUATION or _IDEOGRAPH.match(ch):
+        if ch.isspace() or ch in '<>"' or ch in _CJK_PUNCTUATION:
             break
         i += 1
     return i
@@ -370,6 +373,7 @@ def links(text: str) -> list[_Token]:
                 out.append(token)
                 i = max(token.end, i + 1)
                 continue
+            i += 1
             while i < n and _START.match(text[i]):
                 i += 1
             continue

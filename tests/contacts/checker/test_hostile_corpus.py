@@ -8,6 +8,7 @@ extensions are found, without the hours."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import ada_url
 import pytest
@@ -96,7 +97,7 @@ def test_a_link_is_official_exactly_when_the_browser_opens_an_official_host(offi
 def mail_destination(text: str) -> tuple[str, bool] | None:
     """(domain mail is delivered to, plain address?) or None when no domain can be read."""
     if text.lower().startswith("mailto:"):
-        text = text[7:].split("?", 1)[0]
+        text = unquote(text[7:].split("?", 1)[0])  # a mailto: URL is percent-encoded
     local, _sep, domain = text.rpartition("@")
     if not domain or set(domain) & set('/\\?#@:%!"[]'):
         return None

@@ -50,7 +50,9 @@ def hosts(draw: st.DrawFn) -> str:
     parts = draw(st.lists(st.sampled_from(OFFICIAL + ATTACKER), min_size=1, max_size=3))
     host = parts[0]
     for part in parts[1:]:
-        host += draw(st.sampled_from(DOTS)) + part
+        # Digits after an ideographic full stop are prose ("xingyunka.cn。400-612-3456"): the checker cuts
+        # them off by design (README, the browser rule), so numbers join with ASCII dots here.
+        host += draw(st.sampled_from(DOTS if not part[0].isdigit() else (".", "%2e"))) + part
     if draw(st.integers(0, 9)) == 0:
         host += draw(st.sampled_from([".", "..", "。"]))
     return host
@@ -80,7 +82,15 @@ def links(draw: st.DrawFn) -> str:
 def mails(draw: st.DrawFn) -> str:
     local = draw(
         st.sampled_from(
-            ["kefu", "KeFu", "a.b", '"kefu@xingyunka.cn"', "kefu%evil.example", "evil.example!kefu", "kefu(x)"]
+            [
+                "kefu",
+                "KeFu",
+                "a.b",
+                '"kefu@xingyunka.cn"',
+                "kefu%evil.example",
+                "evil.example!kefu",
+                "kefu(x)",
+            ]
         )
     )
     if draw(st.integers(0, 5)) == 0:
@@ -102,6 +112,11 @@ def test_official_implies_the_browser_opens_an_official_host(demo, text):
     )
     for result in results:
         if result.verdict != "official":
+            continue
+        if result.kind == "email":  # scheme-less "name@host" is an e-mail address
+            delivered = mail_destination(result.input)
+            assert delivered is not None and delivered[1], (text, result.input)
+            assert is_official_host(delivered[0], domains), (text, result.input, delivered)
             continue
         assert result.kind == "url", (text, result.input)
         opened = whatwg(result.input)
