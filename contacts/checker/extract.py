@@ -242,6 +242,9 @@ def _tail_end(text: str, i: int) -> int:
     to a path stays in the path: it cannot change the host)."""
     while i < len(text):
         ch = text[i]
+        if ch == "\t" and i + 1 < len(text) and not text[i + 1].isspace():
+            i += 1  # WHATWG drops a tab; a line break still ends the line
+            continue
         if ch.isspace() or ch in '<>"' or ch in _CJK_PUNCTUATION:
             break
         i += 1
@@ -275,6 +278,7 @@ def _read_authority(
     otherwise."""
     end, gaps = _authority_end(text, body, join_words=join_words, bare=not scheme)
     at = text.rfind("@", body, end)
+    userinfo = text[body:at] if at >= 0 else ""
     host_start = at + 1 if at >= 0 else body
     host_stop = host_start
     brackets = False
@@ -293,7 +297,7 @@ def _read_authority(
         token_end = cut
     elif (
         scheme != "mailto"
-        and (scheme or at < 0 or ":" in text[body:at])
+        and (scheme or kind_is_url(userinfo, at))
         and token_end < len(text)
         and text[token_end] in _AUTHORITY_END
     ):
@@ -301,7 +305,7 @@ def _read_authority(
     kind = "url"
     # Scheme-less "name@host" is an e-mail address, and so is a source route "@relay:name@host";
     # "user:password@host" is a link with user info.
-    if not scheme and at >= 0 and (":" not in text[body:at] or text[body] == "@"):
+    if not scheme and not kind_is_url(userinfo, at):
         kind = "email"
         token_end = min(token_end, cut)
     cleaned = _clean(text, start, token_end, gaps)
@@ -315,8 +319,15 @@ def _read_authority(
     ]
     if not word_joins:
         return token, None
-    host = _clean(text, host_start, cut, gaps).rstrip(_DOTS)
-    return token, _is_tld(re.split(f"[{_DOTS}]", host)[-1])
+    # Judge the join by the whole joined authority: its last label must be a real top-level domain.
+    authority = re.split(r":\d*$", _clean(text, body, end, gaps).rstrip(_DOTS))[0].rstrip(_DOTS)
+    return token, _is_tld(re.split(f"[{_DOTS}]", authority)[-1])
+
+
+def kind_is_url(userinfo: str, at: int) -> bool:
+    """Scheme-less, only "user:password@host" is a link with user info; anything else with "@" is an
+    e-mail address (including source routes and quoted or doubled local parts)."""
+    return at < 0 or (":" in userinfo and not set(userinfo) & set('@["'))
 
 
 def _plausible(token: _Token, bare: bool) -> bool:
