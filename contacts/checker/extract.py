@@ -67,6 +67,10 @@ _START = re.compile(
     r"[A-Za-z0-9%\[\"\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 )
 _BREAKS = r"[\t\n\r]*"
+# Up to white space or Chinese punctuation: a scheme-less link needs a dot-like or "@" in there (a cheap test
+# that spares reading every word of a message as a link).
+_WORD = re.compile(r"[^\s，、；！？（）【】「」『』《》]*")
+_LINK_MARKS = frozenset(".。｡．@%")
 _SOURCE_ROUTE = re.compile(r"@[^\s@:/\\]+:[^\s@]+@")  # @relay:name@host, an old way to route mail
 _SCHEME = re.compile(
     "(?<![A-Za-z0-9+.-])(?:"
@@ -379,7 +383,9 @@ def links(text: str) -> list[_Token]:
             and not (_START.match(previous) and previous not in '"[')
             and previous not in "@.-_"
         ):
-            token = _read_link(text, i, i, "")
+            word = _WORD.match(text, i)
+            linkish = word is not None and any(c in _LINK_MARKS for c in word.group(0))
+            token = _read_link(text, i, i, "") if linkish else None
             if token is not None and _plausible(token, bare=True):
                 out.append(token)
                 i = max(token.end, i + 1)
