@@ -10,6 +10,10 @@ the number checker (next issue) canonicalises what a user pasted and looks it up
 - SMS sender numbers (106…) → ``CN:106…``: they send, they cannot be called;
 - web addresses → ``https://host/path`` with the host in IDNA/UTS-46 punycode; hosts → ``host``;
 - email → ``local@punycode-host`` lower case; WeChat / QQ ids → their trimmed, compared form.
+
+Links are read as a browser reads them: ``browser_url`` runs the WHATWG URL Standard parser (ada, the
+parser in Node.js), so a backslash is a slash, ``。`` is a dot, everything up to the LAST ``@`` of the
+authority is user info, and ``0x7f.1`` is ``127.0.0.1``. ``mail_address`` says where mail would go.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import idna
 import phonenumbers
+from ada_url import idna_to_unicode, parse_url
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
@@ -104,21 +109,100 @@ def _psl() -> PublicSuffixList:
 
 
 def canonical_host(raw: str) -> str:
-    """Lower-case punycode host (IDNA 2008 with UTS-46 mapping), without a trailing dot."""
-    text = _fold(raw).rstrip(".").lower()
-    if not text or any(c in text for c in "/@:? "):
+    """Lower-case punycode host as a browser makes it (WHATWG host parser: UTS-46, ``。`` is a dot), without
+    a trailing dot. IP addresses are not domain names."""
+    text = _fold(raw).rstrip(".。｡．").lower()
+    if not text or any(c in text for c in "/\\@:?# \t\n\r%[]"):
         raise ValidationError(_("Enter a domain name such as example.cn."), code="invalid_domain")
-    try:
-        host = idna.encode(text, uts46=True, transitional=False).decode("ascii")
-    except idna.IDNAError:
-        raise ValidationError(
-            _("“%(value)s” is not a valid domain name."), code="invalid_domain", params={"value": raw}
-        ) from None
-    if "." not in host:
+    address = browser_url("https://" + text)
+    host = address.host if address is not None else ""
+    if not host or "." not in host or address is None or address.is_ip or not _ASCII_HOST.match(host):
         raise ValidationError(
             _("“%(value)s” is not a valid domain name."), code="invalid_domain", params={"value": raw}
         )
     return host
+
+
+_ASCII_HOST = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass(frozen=True)
+class WebAddress:
+    """A URL as the WHATWG URL Standard reads it."""
+
+    href: str
+    scheme: str  # "https", "javascript", …
+    host: str  # what the browser connects to: punycode, lower case, "[…]" for IPv6; "" when none
+    port: str
+    userinfo: str  # percent-decoded "user:password" the browser ignores for the destination
+    path: str
+    query: str
+    fragment: str
+
+    @property
+    def site(self) -> str:
+        """The host without its one trailing dot (``kf.example.cn.`` is the DNS name ``kf.example.cn``)."""
+        return self.host[:-1] if self.host.endswith(".") and not self.host.endswith("..") else self.host
+
+    @property
+    def is_ip(self) -> bool:
+        return self.host.startswith("[") or bool(_IPV4.match(self.host))
+
+    @property
+    def is_web(self) -> bool:
+        return self.scheme in WEB_SCHEMES and bool(self.host)
+
+    @property
+    def unicode_host(self) -> str:
+        if self.is_ip or "xn--" not in self.site:
+            return self.site
+        try:
+            return str(idna_to_unicode(self.site))
+        except (ValueError, UnicodeError):  # pragma: no cover - ada returns the input when it cannot
+            return self.site
+
+
+# Schemes a browser or phone acts on. Any other "word:" before the text is not a scheme to the address bar:
+# "user:pass@host" and "kf.example.cn:8080" are read with https:// in front.
+KNOWN_SCHEMES = frozenset(
+    {"http", "https", "javascript", "vbscript", "data", "file", "ftp", "ws", "wss", "blob", "about", "mailto"}
+    | {"intent", "view-source", "chrome", "jar", "tel", "sms"}
+)
+
+
+def with_scheme(text: str) -> str:
+    """What the browser's address bar loads for ``text``: scheme-less text (``kf.example.cn/chat``,
+    ``kf.example.cn:8080``) gets ``https://``; ``javascript:``, ``data:`` and the like keep their scheme."""
+    stripped = re.sub(r"[\t\n\r]", "", text).lstrip()
+    match = _URL_SCHEME.match(stripped)
+    if match is None or match.group(0)[:-1].lower() not in KNOWN_SCHEMES:
+        return "https://" + text
+    return text
+
+
+def browser_url(raw: str) -> WebAddress | None:
+    """``raw`` as a browser parses it (WHATWG URL Standard, via ada); None when the browser would refuse
+    it (an invalid host, port or percent-encoding)."""
+    try:
+        parts = parse_url(with_scheme(raw))
+    except ValueError:
+        return None
+    username, password = unquote(parts["username"] or ""), unquote(parts["password"] or "")
+    return WebAddress(
+        href=parts["href"],
+        scheme=parts["protocol"].rstrip(":").lower(),
+        host=parts["hostname"] or "",
+        port=parts["port"] or "",
+        userinfo=f"{username}:{password}" if password else username,
+        path=parts["pathname"] or "",
+        query=parts["search"] or "",
+        fragment=parts["hash"] or "",
+    )
 
 
 def registrable_domain(host: str) -> str:
@@ -131,46 +215,106 @@ def host_matches(host: str, domain: str, *, include_subdomains: bool) -> bool:
 
 
 def canonical_url(raw: str) -> str:
-    text = _fold(raw)
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text):
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """``https://host[:port]/path?query`` as the browser serialises it, without a trailing slash or a
+    fragment. Only http(s) addresses without user info can be channels."""
+    address = browser_url(_fold(raw))
+    if address is None or not address.is_web or address.is_ip:
         raise ValidationError(
             _("“%(value)s” is not a web address. Example: https://kf.example.cn/chat"),
             code="invalid_url",
             params={"value": raw},
         )
-    if parts.username or parts.password:
+    if address.userinfo:
         raise ValidationError(
             _("Web addresses with a user name or password are not accepted."), code="invalid_url"
         )
-    host = canonical_host(parts.hostname)
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValidationError(_("The port in this web address is not valid."), code="invalid_url") from None
-    default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
-    netloc = host if port in (None, default_port) else f"{host}:{port}"
-    path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+    host = canonical_host(address.site)
+    netloc = f"{host}:{address.port}" if address.port else host
+    path = address.path.rstrip("/") if address.path not in ("", "/") else ""
+    return f"{address.scheme}://{netloc}{path}{address.query}"
 
 
 def url_host(canonical: str) -> str:
-    return urlsplit(canonical).hostname or ""
+    address = browser_url(canonical)
+    return address.site if address is not None else ""
+
+
+# RFC 5322 atext: a plain local part is dot-atoms of these, without "%" or "!" (old routing syntaxes that
+# hand the mail on to another host).
+_DOT_ATOM = re.compile(r"^[A-Za-z0-9#$&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9#$&'*+/=?^_`{|}~-]+)*$")
+
+
+@dataclass(frozen=True)
+class MailAddress:
+    local: str
+    domain: str  # where mail is delivered: the host after the LAST "@", punycode, no trailing dot; "" if none
+    problem: str  # "" for a plain address; else quoted, route, percent, bang, at, comment, local, domain
+    routed_to: str = ""  # for "%"/"!"/source routes: the host the address hands the mail on to
+
+    @property
+    def plain(self) -> bool:
+        return not self.problem
+
+
+def mail_address(raw: str) -> MailAddress:
+    """Where mail to ``raw`` goes. Plain only for a dot-atom local part and a domain name: quoted local
+    parts, ``%`` and ``!`` routing, source routes (``@relay:``), comments and extra ``@`` are not."""
+    text = raw.strip()
+    if text.lower().startswith("mailto:"):
+        text = unquote(text[7:].split("?", 1)[0])
+    local, _sep, domain_text = text.rpartition("@")
+    domain = ""
+    address = (
+        browser_url("https://" + domain_text)
+        if domain_text and not set(domain_text) & set('/\\?#@:%!"[] ')
+        else None
+    )
+    if (
+        address is not None
+        and address.is_web
+        and not address.is_ip
+        and not address.port
+        and not address.userinfo
+        and address.path in ("", "/")
+        and not address.query
+        and not address.fragment
+    ):
+        domain = address.site
+    routed = ""
+    if local.startswith('"') or '"' in local:
+        problem = "quoted"
+    elif local.startswith("@") or ":" in local:
+        problem, routed = "route", local.lstrip("@").split(":", 1)[0].split(",")[0]
+    elif "(" in local or ")" in local:
+        problem = "comment"
+    elif "@" in local:
+        problem = "at"
+    elif "%" in local:
+        problem, routed = "percent", local.rpartition("%")[2]
+    elif "!" in local:
+        problem, routed = "bang", local.partition("!")[0]
+    elif not local or len(local) > 64 or not _DOT_ATOM.match(local):
+        problem = "local"
+    elif not domain:
+        problem = "domain"
+        for mark in "%!":
+            if mark in domain_text:
+                routed = domain_text.rpartition(mark)[2]
+    else:
+        problem = ""
+    if routed:
+        routed_address = browser_url("https://" + routed)
+        routed = routed_address.site if routed_address is not None and routed_address.host else routed
+    return MailAddress(local=local, domain=domain, problem=problem, routed_to=routed)
 
 
 def canonical_email(raw: str) -> str:
-    text = _fold(raw)
-    local, sep, domain = text.rpartition("@")
-    if not sep or not local or len(local) > 64 or any(c.isspace() for c in local):
+    address = mail_address(_fold(raw))
+    if not address.plain or not _ASCII_HOST.match(address.domain):
         raise ValidationError(
             _("“%(value)s” is not an email address."), code="invalid_email", params={"value": raw}
         )
-    return f"{local.lower()}@{canonical_host(domain)}"
+    return f"{address.local.lower()}@{address.domain}"
 
 
 def canonical_wechat(raw: str) -> str:

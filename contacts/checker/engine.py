@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import idna
 from django.conf import settings
@@ -30,13 +30,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts.canonical import (
+    MailAddress,
+    WebAddress,
     brand_label,
-    canonical_email,
-    canonical_host,
+    browser_url,
     canonical_qq,
-    canonical_url,
     canonical_wechat,
     host_matches,
+    mail_address,
     registrable_domain,
     url_host,
 )
@@ -152,11 +153,22 @@ class Result:
 
 @dataclass
 class _Host:
-    host: str  # punycode
+    host: str  # where the browser goes or mail is delivered: punycode, without the trailing dot
     registrable: str
     unicode: str
     userinfo: str = ""
     path_hosts: tuple[str, ...] = ()
+    web: bool = True  # an http(s) link or a plain e-mail address: the only things that can be official
+    scheme: str = "https"
+    mail: MailAddress | None = None
+    mentions: tuple[str, ...] = ()  # host names written anywhere in the token, for look-alike reasons
+
+    @property
+    def destination(self) -> str:
+        """The destination as the reason names it: punycode, with the Unicode form when they differ."""
+        if self.unicode and self.unicode != self.host:
+            return f"{self.host} ({self.unicode})"
+        return self.host
 
 
 @dataclass
@@ -182,16 +194,22 @@ def report_key(found: Found) -> str:
     return _analyse(found).report_key
 
 
-def _host(raw_host: str) -> _Host | None:
-    try:
-        host = canonical_host(raw_host)
-    except ValidationError:
-        return None
-    try:
-        shown = idna.decode(host)
-    except idna.IDNAError:
-        shown = host
-    return _Host(host=host, registrable=registrable_domain(host), unicode=shown)
+def _host(address: WebAddress) -> _Host:
+    host = address.site
+    return _Host(
+        host=host,
+        registrable=host if address.is_ip else registrable_domain(host),
+        unicode=address.unicode_host,
+        userinfo=address.userinfo,
+        scheme=address.scheme,
+        web=address.is_web,
+    )
+
+
+def _mentions(text: str) -> tuple[str, ...]:
+    """Host names written anywhere in a token, percent-decoded and with ``。｡．`` as dots."""
+    plain = re.sub("[\u3002\uff61\uff0e]", ".", unquote(text)).lower()
+    return tuple(h.lower() for h in _HOST_IN_TEXT.findall(plain))
 
 
 def _analyse(found: Found) -> _Item:
@@ -209,10 +227,7 @@ def _analyse(found: Found) -> _Item:
                 exact.append(f"{phone.canonical};ext={found.extension}")
             item.exact = tuple(exact)
         elif found.kind == "email":
-            item.canonical = canonical_email(text)
-            item.report_key = item.canonical
-            item.exact = (item.canonical,)
-            item.host = _host(item.canonical.rpartition("@")[2])
+            _analyse_email(item, text)
         elif found.kind == "url":
             _analyse_url(item, text)
         elif found.kind == "wechat":
@@ -230,36 +245,51 @@ def _analyse(found: Found) -> _Item:
     return item
 
 
+def _analyse_email(item: _Item, text: str) -> None:
+    """Judged by the domain mail is delivered to; only a plain address can match a channel exactly."""
+    mail = mail_address(text)
+    item.canonical = f"{mail.local.lower()}@{mail.domain}" if mail.domain else text.lower()
+    item.report_key = item.canonical
+    item.exact = (item.canonical,) if mail.plain else ()
+    if not mail.domain:
+        item.invalid = True
+        item.host = _Host(host="", registrable="", unicode="", web=False, mail=mail, mentions=_mentions(text))
+        return
+    address = browser_url("https://" + mail.domain)
+    assert address is not None  # mail_address only returns a domain the WHATWG parser accepted
+    host = _host(address)
+    host.userinfo = mail.local if not mail.plain else ""
+    host.web, host.mail, host.mentions = mail.plain, mail, _mentions(text)
+    item.host = host
+
+
 def _analyse_url(item: _Item, text: str) -> None:
-    with_scheme = text if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) else "https://" + text
-    try:
-        parts = urlsplit(with_scheme)
-        hostname = parts.hostname or ""
-        userinfo = unquote(parts.netloc.rpartition("@")[0]) if "@" in parts.netloc else ""
-    except ValueError:
+    """Judged by the host the browser opens (WHATWG); a link that does not parse is never official."""
+    address = browser_url(text)
+    mentions = _mentions(text)
+    if address is None or not address.host:
         item.invalid, item.canonical, item.report_key = True, text, text.lower()
+        item.host = _Host(host="", registrable="", unicode="", web=False, mentions=mentions)
+        if address is not None:
+            item.host.scheme = address.scheme
         return
-    host = _host(hostname)
-    if host is None:
-        item.invalid, item.canonical, item.report_key = True, text, text.lower()
-        return
-    host.userinfo = userinfo
-    host.path_hosts = tuple(
-        h.lower() for h in _HOST_IN_TEXT.findall(unquote(parts.path + "?" + parts.query)) if "." in h
-    )
+    host = _host(address)
+    host.path_hosts = _mentions(address.path + address.query + address.fragment)
+    host.mentions = mentions
     item.host = host
     item.report_key = host.host
-    try:
-        item.canonical = canonical_url(with_scheme) if not userinfo else f"{parts.scheme}://{host.host}"
-    except ValidationError:
-        item.canonical = f"https://{host.host}"
-    item.exact = (item.canonical,)
+    netloc = f"{host.host}:{address.port}" if address.port else host.host
+    path = address.path.rstrip("/") if address.path not in ("", "/") else ""
+    item.canonical = f"{address.scheme}://{netloc}"
+    if not address.userinfo and address.is_web:
+        item.canonical += path + address.query
+    item.exact = (item.canonical,) if address.is_web and not address.userinfo else ()
 
 
 def _brand_keys(host: _Host) -> set[str]:
     """Brand skeletons this host could be imitating: its labels and their dash-separated parts, and the
     prefixes and suffixes of long labels ("xingyunkakefu" starts with "xingyunka")."""
-    names = [host.unicode, host.userinfo, *host.path_hosts]
+    names = [host.unicode, host.userinfo, *host.path_hosts, *host.mentions]
     keys: set[str] = set()
     for name in names:
         for label in re.split(r"[.@:]", name.lower()):
@@ -366,8 +396,10 @@ def _domains(items: list[_Item]) -> list[DomainRef]:
     registrables: set[str] = set()
     brands: set[str] = set()
     for host in hosts:
-        registrables.add(host.registrable)
-        brands.add(brand_label(host.registrable))
+        for name in (host.registrable, *(registrable_domain(m) for m in host.mentions)):
+            if name:
+                registrables.add(name)
+                brands.add(brand_label(name))
         brands.update(_brand_keys(host))
     return [
         DomainRef(domain, registrable, bool(subdomains), brand, PlatformRef(slug, name, status))
@@ -606,6 +638,10 @@ def _decided_by_channel(result: Result, channel: ChannelRef) -> bool:
 
 
 def _official_host(result: Result, host: _Host, domains: list[DomainRef]) -> bool:
+    """THE RULE: official only when the host a browser opens (WHATWG), or the domain a plain e-mail address
+    is delivered to, is an official domain (or under one that includes its subdomains)."""
+    if not host.web or not host.host or host.host.startswith("["):
+        return False
     for domain in domains:
         if host_matches(host.host, domain.domain, include_subdomains=domain.include_subdomains):
             if not domain.platform.is_active:
@@ -665,14 +701,83 @@ def _phone_lookalike(
     return None
 
 
+def _destination(host: _Host) -> str:
+    if host.mail is not None and host.host:
+        return _("Mail to this address is delivered to %(destination)s.") % {"destination": host.destination}
+    if host.host:
+        return _("This link opens %(destination)s.") % {"destination": host.destination}
+    return ""
+
+
+def _mentioned(host: _Host, domain: DomainRef) -> bool:
+    official = domain.registrable_domain
+    names = [host.host, *host.mentions, host.userinfo.lower()]
+    return any(n == official or n.endswith("." + official) or ("." + official + ".") in n for n in names) or (
+        bool(domain.brand) and any(domain.brand in skeleton(n) for n in names if n)
+    )
+
+
 def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
     if not domains:
         return None
     active = [d for d in domains if d.platform.is_active] or domains
+    special = _not_a_plain_destination(host, active)
+    if special is not None:
+        return special
+    found = _lookalike_rule(host, active)
+    if found is None:
+        return None
+    similar, reason = found
+    return similar, " ".join(filter(None, [_destination(host), reason]))
+
+
+def _not_a_plain_destination(host: _Host, active: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
+    """Links that a browser refuses or that run code, and e-mail addresses that are not plain: never official;
+    a look-alike when they name an official domain."""
+    domain = next((d for d in active if _mentioned(host, d)), None)
+    if domain is None or (host.web and host.host):
+        return None
+    params = {"official": domain.display_domain, "platform": domain.platform.name}
+    mail = host.mail
+    if mail is not None:
+        reasons = {
+            "quoted": _("The part before “@” is quoted, so it is only a mailbox name."),
+            "route": _("It contains a source route, which hands the mail on to another server."),
+            "percent": _("The “%” in it can hand the mail on to another server."),
+            "bang": _("The “!” in it can hand the mail on to another server."),
+            "at": _("It contains more than one “@”; only the last one counts."),
+            "comment": _("It contains a comment in brackets."),
+            "local": _("The part before “@” is not a plain mailbox name."),
+            "domain": _("The part after “@” is not a domain name, so mail cannot be delivered as written."),
+        }
+        parts = [_destination(host), reasons.get(mail.problem, "")]
+        if mail.routed_to:
+            parts.append(_("It may end up at %(routed)s.") % {"routed": mail.routed_to})
+        parts.append(
+            _("Only a plain address on %(official)s is an official address of %(platform)s.") % params
+        )
+        return _similar_domain(domain), " ".join(filter(None, parts))
+    if host.scheme not in ("http", "https", ""):
+        return _similar_domain(domain), _(
+            "This is a “%(scheme)s:” link, not a web page: it does not open %(official)s, "
+            "%(platform)s's site."
+        ) % {**params, "scheme": host.scheme}
+    return _similar_domain(domain), _(
+        "A browser cannot open this address as written, so it does not lead to %(official)s, "
+        "%(platform)s's site."
+    ) % params
+
+
+def _lookalike_rule(host: _Host, active: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
     params = {"host": host.unicode}
     for domain in active:
         official = domain.registrable_domain
         if host.userinfo and (official in host.userinfo.lower() or domain.brand in skeleton(host.userinfo)):
+            if host.mail is not None:
+                return _similar_domain(domain), _(
+                    "The part before the last “@” (%(userinfo)s) is only a mailbox name; the mail goes to "
+                    "%(host)s, which is not %(platform)s's."
+                ) % {**params, "userinfo": host.userinfo, "platform": domain.platform.name}
             return _similar_domain(domain), _(
                 "The address starts with “%(userinfo)s@”, but browsers ignore everything before “@”: "
                 "the site is really %(host)s, which is not %(platform)s's."
@@ -688,8 +793,8 @@ def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, An
                 "which is not %(platform)s's."
             ) % {**params, "official": official, "platform": domain.platform.name}
     for domain in active:
-        ours = brand_label(host.registrable)
-        if ours == domain.brand:
+        ours = brand_label(host.registrable) if host.registrable else ""
+        if ours and ours == domain.brand:
             if has_confusable(host.unicode) or host.registrable.split(".")[0] != official_label(domain):
                 return _similar_domain(domain), _(
                     "%(host)s imitates %(official)s with look-alike letters; it is a different site."
@@ -703,6 +808,16 @@ def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, An
                 "%(host)s combines the name of %(platform)s with other words; it is not one of "
                 "%(platform)s's domains (%(official)s)."
             ) % {**params, "platform": domain.platform.name, "official": domain.display_domain}
+    for domain in active:
+        if _mentioned(host, domain):
+            if host.mail is not None and host.mail.problem:
+                return _similar_domain(domain), _(
+                    "It is not a plain e-mail address; only a plain address on %(official)s is an official "
+                    "address of %(platform)s."
+                ) % {"official": domain.display_domain, "platform": domain.platform.name}
+            return _similar_domain(domain), _(
+                "It mentions %(official)s, but that is not where it goes: it is not %(platform)s's."
+            ) % {"official": domain.display_domain, "platform": domain.platform.name}
     return None
 
 
