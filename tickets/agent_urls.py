@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervisor/routing/", views.routing_rules, name="routing_rules"),
     path("tickets/<str:reference>/", views.ticket, name="ticket"),
     path("tickets/<str:reference>/presence/", views.presence, name="presence"),
+    path("tickets/<str:reference>/timeline/", views.timeline, name="timeline"),
     path("tickets/<str:reference>/evidence/<int:evidence_id>/", views.evidence, name="evidence"),
     path("tickets/<str:reference>/<slug:action>/", views.ticket_action, name="action"),
 ]
