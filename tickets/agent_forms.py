@@ -26,6 +26,13 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All open")), *staff_status_choices()]
     )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("Any")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+    )
     view = forms.ChoiceField(label=_("View"), required=False, choices=[("", ""), *VIEWS])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     mine = forms.BooleanField(label=_("Mine"), required=False)
@@ -49,6 +56,7 @@ class QueueFilterForm(forms.Form):
             q=(data.get("q") or "").strip(),
             view="" if data.get("view") in ("", "all", None) else data["view"],
             sort=data.get("sort") or "priority",
+            priority=data.get("priority"),
         )
 
 

@@ -48,7 +48,7 @@ from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
 from tickets.triage import explain
 
 View = Callable[..., HttpResponseBase]
-FILTER_NAMES = ("platform", "problem_type", "status", "sla", "late", "mine", "unassigned")
+FILTER_NAMES = ("platform", "problem_type", "status", "sla", "late", "mine", "unassigned", "priority")
 FILTER_OPTIONS_TTL = 300
 
 
@@ -412,7 +412,8 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     # The figures count every team and link to their claims: for those who see every team.
     if not access.sees_every_team(_agent(request)):
         raise Http404
-    return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures(cached=True)})
+    figures = q.supervisor_figures(cached=True)
+    return render(request, "agent/supervisor.html", {"figures": figures, **desk.supervisor_charts(figures)})
 
 
 @agent_required

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import User
 from tickets import access
 from tickets.callbacks import with_caller_numbers
-from tickets.models import NO_DUE_TIME, Callback, CallbackStatus, Claim, ClaimStatus
+from tickets.models import NO_DUE_TIME, Callback, CallbackStatus, Claim, ClaimStatus, Priority
 
 CALLBACK_BADGE_TTL = 20  # seconds: the navigation badge is a hint, refreshed on the next page
 VIEW_COUNT_TTL = 20
@@ -180,3 +183,57 @@ def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueVie
         QueueView(slug, label, min(counts[slug], VIEW_COUNT_CAP), counts[slug] > VIEW_COUNT_CAP)
         for slug, label in VIEWS
     ]
+
+
+# --- supervisor charts ------------------------------------------------------------------------------------
+def supervisor_charts(figures: Any) -> dict[str, Any]:
+    """The supervisor's figures as true-scale SVG bar charts; every bar links to the queue filtered to the
+    claims it counts (``tickets.queue.supervisor_figures`` computes the numbers)."""
+    from tickets.charts import Row, bar_chart
+
+    queue = reverse("agent:queue")
+
+    def url(**params: Any) -> str:
+        return queue + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+    depth = bar_chart(
+        [
+            Row(label, [("open", count, url(priority=value))])
+            for (label, count), value in zip(figures.by_priority, Priority.values, strict=True)
+        ],
+        series=[("open", str(_("Open")))],
+    )
+    teams = list(figures.by_team)
+    load = bar_chart(
+        [
+            Row(
+                row["name"],
+                [
+                    ("open", row["open"], url(team=row["team_id"])),
+                    ("unassigned", row["unassigned"], url(view="unassigned", team=row["team_id"])),
+                ],
+            )
+            for row in teams
+        ],
+        series=[("open", str(_("Open"))), ("unassigned", str(_("Unassigned")))],
+    )
+    sla = bar_chart(
+        [
+            Row(
+                row["name"],
+                [
+                    ("breached", row["breached"], url(view="breached", team=row["team_id"])),
+                    ("at_risk", row["at_risk"], url(view="at_risk", team=row["team_id"])),
+                ],
+            )
+            for row in teams
+        ],
+        series=[("breached", str(_("Breached"))), ("at_risk", str(_("At risk")))],
+    )
+    return {
+        "depth_chart": depth,
+        "load_chart": load,
+        "sla_chart": sla,
+        "breached_url": url(view="breached"),
+        "at_risk_url": url(view="at_risk"),
+    }

@@ -106,6 +106,7 @@ class QueueFilters:
     late: bool = False
     q: str = ""
     view: str = ""  # a saved view (tickets.desk.VIEWS)
+    priority: int | None = None
     sort: str = "priority"  # a key of SORTS
 
 
@@ -203,6 +204,8 @@ def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Cla
         qs = qs.filter(team_id=filters.team)
     if filters.platform:
         qs = qs.filter(platform_id=filters.platform)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
     if filters.problem_type:
         qs = qs.filter(problem_type_id=filters.problem_type)
     if filters.mine:
@@ -378,9 +381,19 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         breached += row["breached"]
         at_risk += row["at_risk"]
         team = teams.setdefault(
-            row["team_id"], {"team_id": row["team_id"], "open": 0, "unassigned": 0, "oldest": None}
+            row["team_id"],
+            {
+                "team_id": row["team_id"],
+                "open": 0,
+                "unassigned": 0,
+                "oldest": None,
+                "breached": 0,
+                "at_risk": 0,
+            },
         )
         team["open"] += row["n"]
+        team["breached"] += row["breached"]
+        team["at_risk"] += row["at_risk"]
         if row["unassigned"]:
             team["unassigned"] += row["n"]
             if team["oldest"] is None or row["oldest"] < team["oldest"]:

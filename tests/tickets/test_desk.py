@@ -218,3 +218,101 @@ def test_signing_in_leads_to_the_landing_or_next(client, customer, password):
         "/accounts/login/?next=/check/", {"username": customer.email, "password": password}
     )
     assert response.url == "/check/"
+
+
+# --- supervisors: canned replies, SLA policies, charts -------------------------------------------------
+def test_supervisors_edit_canned_replies_in_the_app_audited(login_as, supervisor, team_agent):
+    from helpdesk.models import AuditEntry
+    from tickets.models import Macro
+
+    client = login_as(team_agent)
+    assert client.get("/agent/supervisor/canned-replies/").status_code == 404
+    client.logout()
+    client = login_as(supervisor)
+    response = client.post(
+        "/agent/supervisor/canned-replies/",
+        {
+            "name": "请提供截图",
+            "body": "请上传付款截图。",
+            "set_status": "waiting_on_customer",
+            "is_active": "on",
+            "tag_names": "截图, 待客户",
+        },
+    )
+    assert response.status_code == 302
+    macro = Macro.objects.get(name="请提供截图")
+    assert sorted(macro.tags.values_list("name", flat=True)) == ["待客户", "截图"]
+    assert AuditEntry.objects.filter(action="macro.created", object_id=str(macro.pk)).exists()
+    response = client.post(
+        f"/agent/supervisor/canned-replies/?edit={macro.pk}",
+        {"name": "请提供截图", "body": "   ", "is_active": "on"},
+    )
+    assert response.status_code == 400  # kept what was typed, said why
+    assert Macro.objects.get(pk=macro.pk).body == "请上传付款截图。"
+
+
+def test_supervisors_edit_sla_policies_with_readable_durations(login_as, supervisor):
+    from helpdesk.models import AuditEntry
+    from tickets.models import SlaPolicy
+
+    client = login_as(supervisor)
+    data = {
+        "name": "加急",
+        "position": "5",
+        "active": "on",
+        "priorities": ["1"],
+        "first_response": "10m",
+        "resolution": "1d4h",
+        "calendar": "always",
+        "day_start": "09:00",
+        "day_end": "21:00",
+        "high_value": "unknown",
+    }
+    assert client.post("/agent/supervisor/sla-policies/", data).status_code == 302
+    policy = SlaPolicy.objects.get(name="加急")
+    assert policy.first_response == timedelta(minutes=10) and policy.resolution == timedelta(hours=28)
+    assert policy.priorities == [1]
+    assert AuditEntry.objects.filter(action="sla_policy.created").exists()
+    bad = client.post(f"/agent/supervisor/sla-policies/?edit={policy.pk}", {**data, "first_response": "soon"})
+    assert bad.status_code == 400 and "10m" in bad.content.decode()
+    page = client.get("/agent/supervisor/sla-policies/").content.decode()
+    assert "10m" in page and "1d4h" in page
+
+
+def test_the_demo_seeds_three_canned_replies_once(db):
+    from django.core.management import call_command
+
+    from tickets.models import Macro
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    names = list(Macro.objects.values_list("name", flat=True))
+    assert len(names) == 3 and any("截图" in n and "screenshot" in n for n in names)
+
+
+def test_chart_bars_are_proportional_on_a_common_axis():
+    from tickets.charts import Row, bar_chart, nice_max
+
+    chart = bar_chart(
+        [Row("a", [("open", 2, "/a")]), Row("b", [("open", 2, "/b")]), Row("c", [("open", 7, "/c")])],
+        series=[("open", "Open")],
+    )
+    widths = [row.bars[0].width for row in chart.rows]
+    assert chart.axis_max == 10 == nice_max(7)
+    assert widths[0] == widths[1] == pytest.approx(chart.plot_width * 2 / 10)
+    assert widths[2] == pytest.approx(chart.plot_width * 7 / 10)
+    assert nice_max(0) == 1 and nice_max(2) == 2 and nice_max(11) == 20
+
+
+def test_supervisor_figures_click_through_to_the_filtered_queue(login_as, supervisor, team, team_agent):
+    now = timezone.now()
+    for _ in range(2):
+        ClaimFactory(team=team, first_response_due_at=now - timedelta(minutes=5))
+    ClaimFactory(team=team, priority=1)
+    client = login_as(supervisor)
+    page = client.get("/agent/supervisor/").content.decode()
+    link = f"/agent/queue/?view=breached&amp;team={team.pk}"
+    assert link in page and "<svg" in page
+    queue = client.get(f"/agent/queue/?view=breached&team={team.pk}").content.decode()
+    assert queue.count("data-reference=") == 2
+    assert client.get("/agent/queue/?priority=1").content.decode().count("data-reference=") == 1
