@@ -122,7 +122,8 @@ DEMO_MACROS = [
         "3）提交找回申请后把申请编号回复给我们。任何人索要您的密码或短信验证码都是诈骗。\n\n"
         "Hello, to recover your account: 1) use only the platform's official website "
         "or the official channels listed here; 2) have your registered phone number, "
-        "your latest top-up record and proof of identity ready; 3) send us the request number once you have applied. "
+        "your latest top-up record and proof of identity ready; "
+        "3) send us the request number once you have applied. "
         "Anyone asking for your password or SMS code is a scammer.",
         "",
     ),
