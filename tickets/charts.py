@@ -52,19 +52,29 @@ def nice_max(value: int) -> int:
     return 10 * power
 
 
+def tick_step(axis_max: int) -> int:
+    """A round step that divides the axis into at most five equal, exactly labelled parts."""
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if axis_max % step == 0 and axis_max // step <= 5:
+                return step
+        power *= 10
+
+
 def bar_chart(
     rows: list[Row],
     *,
     series: list[tuple[str, str]],
-    width: int = 640,
-    label_width: int = 170,
-    bar_height: int = 16,
+    width: int = 480,
+    label_width: int = 120,
+    bar_height: int = 18,
     gap: int = 12,
 ) -> Chart:
     largest = max((v for row in rows for _k, v, _u in row.values), default=0)
     axis_max = nice_max(largest)
     plot_x = label_width
-    plot_width = width - label_width - 48  # room for the value printed after the longest bar
+    plot_width = width - label_width - 40  # room for the value printed after the longest bar
     top = 8
     y = top
     for row in rows:
@@ -76,9 +86,8 @@ def bar_chart(
             y += bar_height + 2
         row.label_y = row.y + (y - row.y) / 2 + 4
         y += gap
-    ticks = [(round(axis_max * i / 4), plot_x + plot_width * i / 4) for i in range(5)]
-    if axis_max < 4:
-        ticks = [(i, plot_x + plot_width * i / axis_max) for i in range(axis_max + 1)]
+    step = tick_step(axis_max)
+    ticks = [(value, plot_x + plot_width * value / axis_max) for value in range(0, axis_max + 1, step)]
     return Chart(
         rows=rows,
         series=series,

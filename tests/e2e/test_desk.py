@@ -118,3 +118,24 @@ def test_a_customer_message_shows_in_the_workspace_without_a_reload(
     expect(page.get_by_test_id("timeline")).to_contain_text("我又付了一次，还是没到", timeout=20_000)
     composer = page.locator(".composer").bounding_box()
     assert composer is not None and composer["y"] + composer["height"] <= 900 + 1, composer
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_supervisor_charts_fit_and_click_through(
+    page: Page, live_server, supervisor, desk, console_errors, width
+):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    sign_in(page, live_server.url, supervisor)
+    page.goto(f"{live_server.url}/agent/supervisor/")
+    no_sideways_scroll(page)
+    shot(page, f"supervisor-zh-hans-{width}")
+    page.locator("svg.bar-chart a[href*='view=breached']").first.click()
+    page.wait_for_url(re.compile(r".*/agent/queue/\?view=breached.*"))
+    expect(page.locator("#queue-rows tr[data-reference]")).to_have_count(1)
+    expect(page.get_by_test_id("view-breached")).to_have_attribute("aria-current", "page")
+    page.goto(f"{live_server.url}/agent/supervisor/canned-replies/")
+    no_sideways_scroll(page)
+    shot(page, f"macros-zh-hans-{width}")
+    page.goto(f"{live_server.url}/agent/supervisor/sla-policies/")
+    no_sideways_scroll(page)
+    shot(page, f"sla-policies-zh-hans-{width}")

@@ -302,6 +302,11 @@ def test_chart_bars_are_proportional_on_a_common_axis():
     assert widths[0] == widths[1] == pytest.approx(chart.plot_width * 2 / 10)
     assert widths[2] == pytest.approx(chart.plot_width * 7 / 10)
     assert nice_max(0) == 1 and nice_max(2) == 2 and nice_max(11) == 20
+    # Ticks are exact values at their true positions (0, 2, 4, ... on an axis of 10).
+    assert [v for v, _x in chart.ticks] == [0, 2, 4, 6, 8, 10]
+    assert all(x == pytest.approx(chart.plot_x + chart.plot_width * v / 10) for v, x in chart.ticks)
+    five = bar_chart([Row("a", [("open", 5, "/a")])], series=[("open", "Open")])
+    assert [v for v, _x in five.ticks] == [0, 1, 2, 3, 4, 5]
 
 
 def test_supervisor_figures_click_through_to_the_filtered_queue(login_as, supervisor, team, team_agent):
