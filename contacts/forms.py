@@ -69,10 +69,13 @@ class ChannelForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    hours_mode = forms.ChoiceField(label=_("Hours"), choices=HoursMode.choices, initial=HoursMode.NONE)
+    # A new channel starts from sensible service hours (every day 09:00-21:00), not "no hours": most are
+    # hotlines; a written channel (e-mail, ticket form) is switched to "no hours" by the admin.
+    hours_mode = forms.ChoiceField(label=_("Hours"), choices=HoursMode.choices, initial=HoursMode.WEEKLY)
     windows = forms.CharField(
         label=_("Weekly hours"),
         required=False,
+        initial="Mon-Sun 09:00-21:00",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=hours.HOURS_HELP,
     )
@@ -120,7 +123,8 @@ class ChannelForm(forms.Form):
             offers_callback=data.get("offers_callback", False),
             notes=data.get("notes", ""),
             hours_mode=data["hours_mode"],
-            windows=data.get("windows") or [],
+            # The default weekly hours stay in the box when another mode is chosen: only "weekly" uses them.
+            windows=(data.get("windows") or []) if data["hours_mode"] == HoursMode.WEEKLY else [],
             holiday_rule=data["holiday_rule"],
             valid_from=data.get("valid_from"),
             valid_until=data.get("valid_until"),

@@ -11,8 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts import hours
-from contacts.models import ChannelKind, ChannelState, ContactChannel, Platform
+from contacts.models import (
+    ChannelKind,
+    ChannelState,
+    ContactChannel,
+    HolidayRule,
+    HoursMode,
+    Platform,
+    ProblemType,
+)
 from contacts.recommend import Recommendation
+from contacts.values import LANGUAGES
 
 
 @dataclass
@@ -117,8 +126,20 @@ def _show(name: str, value: Any) -> str:
         return "—"
     if name == "windows":
         return "; ".join(f"{hours.weekday_names()[day]} {start}-{end}" for day, start, end in value)
+    # Raw stored values ("zh", "always", "ignore", slugs) read as the form's own words.
     if name == "kind":
         return str(ChannelKind(value).label)
+    if name == "hours_mode":
+        return str(dict(HoursMode.choices).get(value, value))
+    if name == "holiday_rule":
+        return str(dict(HolidayRule.choices).get(value, value))
+    if name == "languages" and isinstance(value, list):
+        return ", ".join(str(LANGUAGES.get(str(v), v)) for v in value)
+    if name == "problem_types" and isinstance(value, list):
+        names = {p.slug: p.name for p in ProblemType.objects.filter(slug__in=value)}
+        return ", ".join(str(names.get(str(v), v)) for v in value)
+    if name == "expected_response_minutes" and isinstance(value, int):
+        return response_text(timedelta(minutes=value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -133,7 +154,7 @@ def diff_rows(changes: list[tuple[str, Any, Any]]) -> list[dict[str, str]]:
         "canonical_value": _("Canonical form"),
         "label": _("Label"),
         "languages": _("Languages"),
-        "expected_response_minutes": _("Expected response time (minutes)"),
+        "expected_response_minutes": _("Expected response time"),
         "problem_types": _("Problems it handles"),
         "inbound_only": _("Inbound only"),
         "offers_callback": _("Call-back"),

@@ -66,6 +66,11 @@ urlpatterns = [
         name="directory-domain-decide",
     ),
     path(
+        "directory/proposals/<int:proposal_id>/confirm/",
+        views.directory_confirm,
+        name="directory-proposal-confirm",
+    ),
+    path(
         "directory/proposals/<int:proposal_id>/<str:decision>/",
         views.directory_decide,
         name="directory-decide",

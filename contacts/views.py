@@ -135,7 +135,8 @@ def directory_home(request: HttpRequest) -> HttpResponse:
         request,
         "contacts/directory/home.html",
         {
-            "proposals": selectors.pending_proposals(),
+            "proposals": (proposals := list(selectors.pending_proposals())),
+            "awaiting_you": sum(1 for p in proposals if p.proposed_by_id != request.user.pk),
             "domain_proposals": selectors.pending_domain_proposals(),
             "overdue": selectors.channels_overdue(),
             "platforms": selectors.active_platforms(limit=500),
@@ -277,6 +278,24 @@ def directory_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "contacts/directory/proposal.html", context)
 
 
+@directory_admin_required
+def directory_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Publishing asks first: the reviewer sees exactly what goes public and confirms (no JavaScript)."""
+    proposal = selectors.proposal_detail(proposal_id=proposal_id)
+    if proposal.status != ProposalStatus.PENDING or proposal.proposed_by_id == request.user.pk:
+        return redirect("directory-proposal", proposal_id=proposal.pk)
+    channel = proposal.channel
+    current = channel_values(channel) if channel.is_published or channel.approved_proposal_id else None
+    context = {
+        "proposal": proposal,
+        "changes": presenters.diff_rows(diff(current, proposal.values)),
+        "approve_form": ApproveForm(
+            initial={"fingerprint": request.GET.get("fingerprint") or proposal.fingerprint}
+        ),
+    }
+    return render(request, "contacts/directory/proposal_confirm.html", context)
+
+
 @require_POST
 @directory_admin_required
 def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
@@ -285,6 +304,8 @@ def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> H
     proposal = selectors.proposal_detail(proposal_id=proposal_id)
     actor = cast(User, request.user)
     try:
+        if decision == "approve" and request.POST.get("confirm") != "yes":
+            return redirect("directory-proposal-confirm", proposal_id=proposal.pk)
         if decision == "approve":
             form: Any = ApproveForm(request.POST)
             if not form.is_valid():

@@ -163,7 +163,7 @@ AUTHENTICATION_BACKENDS = [
     "helpdesk.backends.EmailOrPhoneBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # helpdesk.views.landing: staff to their work, customers to their claims
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

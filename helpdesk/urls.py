@@ -25,6 +25,7 @@ accounts = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("2fa/", views.otp_verify, name="otp_verify"),
+    path("landing/", views.landing, name="landing"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

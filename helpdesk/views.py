@@ -61,7 +61,7 @@ def register(request: HttpRequest) -> HttpResponse:
         if outcome is not None:
             return outcome
         messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
-        return redirect(_safe_next(request) or "home")
+        return redirect(_safe_next(request) or "landing")
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -113,10 +113,23 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @login_required
 @never_cache
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where sign-in leads without a ``next``: staff to their work (agents and supervisors to the claim
+    queue, directory admins to the directory), customers to their claims."""
+    user = cast(User, request.user)
+    if user.is_agent:
+        return redirect("agent:queue")
+    if user.is_directory_admin:
+        return redirect("directory-home")
+    return redirect("tickets:list")
+
+
+@login_required
+@never_cache
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not needs_second_factor(user) or is_verified(user):
-        return redirect(_safe_next(request) or "home")
+        return redirect(_safe_next(request) or "landing")
     if confirmed_totp_device(user) is None:
         return redirect("otp_setup")
     form = OTPTokenForm(request.POST or None)
@@ -125,7 +138,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             services.audit_second_factor(user=user, action="user.2fa_verified")
-            return redirect(_safe_next(request) or "home")
+            return redirect(_safe_next(request) or "landing")
         form.add_error("otp_token", _("That code is not valid. Check your device's clock and try again."))
     return render(request, "registration/otp_verify.html", {"form": form})
 
@@ -145,7 +158,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
-            return redirect(_safe_next(request) or "home")
+            return redirect(_safe_next(request) or "landing")
         form.add_error("otp_token", _("That code is not valid. Check your device's clock and try again."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()

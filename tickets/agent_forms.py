@@ -8,8 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tickets.agent_services import AGENT_STATUSES
-from tickets.models import ClaimStatus, Priority, RoutingRule
+from tickets.desk import VIEWS
+from tickets.desk_labels import staff_status_choices
+from tickets.models import Priority, RoutingRule
 from tickets.queue import QueueFilters
+
+SORT_CHOICES = [("priority", _("Priority")), ("due", _("Due")), ("age", _("Age"))]
 
 SLA_CHOICES = [("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk"))]
 
@@ -20,8 +24,17 @@ class QueueFilterForm(forms.Form):
     platform = forms.IntegerField(label=_("Platform"), required=False, min_value=1)
     problem_type = forms.IntegerField(label=_("Problem type"), required=False, min_value=1)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All open")), *ClaimStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("All open")), *staff_status_choices()]
     )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("Any")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+    )
+    view = forms.ChoiceField(label=_("View"), required=False, choices=[("", ""), *VIEWS])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     mine = forms.BooleanField(label=_("Mine"), required=False)
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     sla = forms.ChoiceField(label=_("SLA"), required=False, choices=SLA_CHOICES)
@@ -41,6 +54,9 @@ class QueueFilterForm(forms.Form):
             sla=data.get("sla") or "",
             late=bool(data.get("late")),
             q=(data.get("q") or "").strip(),
+            view="" if data.get("view") in ("", "all", None) else data["view"],
+            sort=data.get("sort") or "priority",
+            priority=data.get("priority"),
         )
 
 
@@ -62,7 +78,7 @@ class ReplyForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[(s.value, s.label) for s in AGENT_STATUSES])
+    status = forms.ChoiceField(label=_("New status"), choices=staff_status_choices(list(AGENT_STATUSES)))
     reason = forms.CharField(
         label=_("Reason (shown to the customer)"),
         required=False,
@@ -107,7 +123,7 @@ class BulkForm(forms.Form):
     claims = forms.CharField(required=False)  # replaced by getlist in the view
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[(s.value, s.label) for s in AGENT_STATUSES]
+        label=_("Status"), required=False, choices=staff_status_choices(list(AGENT_STATUSES))
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
     assignee = forms.CharField(label=_("Agent's staff number"), required=False, max_length=16)

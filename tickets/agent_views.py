@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts.models import Platform, ProblemType
 from helpdesk.models import Role, User
 from helpdesk.params import read_int
-from tickets import access
+from tickets import access, desk
 from tickets import agent_services as svc
 from tickets import queue as q
 from tickets.agent_forms import (
@@ -44,10 +45,11 @@ from tickets.agent_forms import (
     TagForm,
 )
 from tickets.evidence import evidence_pending_page, serve_evidence
-from tickets.models import Claim, Macro, RoutingRule, Team
+from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
 from tickets.triage import explain
 
 View = Callable[..., HttpResponseBase]
+FILTER_NAMES = ("platform", "problem_type", "status", "sla", "late", "mine", "unassigned", "priority")
 FILTER_OPTIONS_TTL = 300
 
 
@@ -106,15 +108,43 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
+        "filters": filters,
         "rows": [(claim, q.sla_state(claim, now), viewers.get(claim.pk, [])) for claim in page.claims],
+        "now": now,
         "query": query.urlencode(),
         "cursor": request.GET.get("cursor", ""),
-        "bulk_form": BulkForm(),
         "ticket_prefix": reverse("agent:ticket", args=["-"])[:-2],
-        **_filter_options(agent),
     }
-    template = "agent/_queue_rows.html" if getattr(request, "htmx", False) else "agent/queue.html"
-    return render(request, template, context)
+    if getattr(request, "htmx", False):
+        return render(request, "agent/_queue_rows.html", context)
+    context.update(
+        {
+            "bulk_form": BulkForm(),
+            "views": [(v, _view_urls(request)[v.slug]) for v in desk.queue_view_counts(agent, now)],
+            "current_view": filters.view
+            or ("all" if not (filters.q or any(request.GET.get(n) for n in FILTER_NAMES)) else ""),
+            "sort_urls": _sort_urls(request),
+            "filters_active": any(request.GET.get(name) for name in FILTER_NAMES),
+            **_filter_options(agent),
+        }
+    )
+    return render(request, "agent/queue.html", context)
+
+
+def _view_urls(request: HttpRequest) -> dict[str, str]:
+    """Each saved view keeps the team and the sort, and starts from the first page."""
+    keep = {k: request.GET[k] for k in ("team", "sort") if request.GET.get(k)}
+    return {slug: "?" + urlencode({**keep, "view": slug}) for slug, _label in desk.VIEWS}
+
+
+def _sort_urls(request: HttpRequest) -> dict[str, str]:
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    out = {}
+    for sort in q.SORTS:
+        query["sort"] = sort
+        out[sort] = "?" + query.urlencode()
+    return out
 
 
 @agent_required
@@ -192,6 +222,10 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
     context = {
         "claim": claim,
         "sla": q.sla_state(claim),
+        "clocks": desk.sla_clocks(claim),
+        "callback": desk.callback_panel(claim),
+        "outcome_choices": CallbackOutcome.choices,
+        "now": timezone.now(),
         "events": events,
         "evidence": q.claim_evidence(claim),
         "others": q.other_claims_of_customer(claim, viewer=agent),
@@ -231,6 +265,14 @@ def presence(request: HttpRequest, reference: str) -> HttpResponse:
     claim = _get_claim(request, reference)
     viewers = q.presence_touch(claim=claim, agent=_agent(request))
     return render(request, "agent/_presence.html", {"viewers": viewers, "claim": claim})
+
+
+@agent_required
+@require_GET
+def timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    """The workspace's timeline, polled so a customer's new message shows without a reload."""
+    claim = _get_claim(request, reference)
+    return render(request, "agent/_timeline.html", {"events": q.full_timeline(claim), "claim": claim})
 
 
 @agent_required
@@ -371,7 +413,8 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     # The figures count every team and link to their claims: for those who see every team.
     if not access.sees_every_team(_agent(request)):
         raise Http404
-    return render(request, "agent/supervisor.html", {"figures": q.supervisor_figures(cached=True)})
+    figures = q.supervisor_figures(cached=True)
+    return render(request, "agent/supervisor.html", {"figures": figures, **desk.supervisor_charts(figures)})
 
 
 @agent_required

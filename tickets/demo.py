@@ -21,6 +21,7 @@ from tickets.models import (
     ClaimEvent,
     ClaimStatus,
     EventKind,
+    Macro,
     PlatformClaimPolicy,
     Team,
     TeamMembership,
@@ -94,8 +95,51 @@ SENIOR_CLAIMS = [
 ]
 
 
+# Canned replies (name, body zh + en, then set status): matched by name, so re-seeding changes nothing and a
+# supervisor's edits to a seeded reply are kept.
+DEMO_MACROS = [
+    (
+        "请提供付款截图 Ask for the payment screenshot",
+        "您好，为了尽快核实，请上传付款成功页面的截图（需能看到金额、时间和交易单号）。"
+        "我们收到后会立即联系平台。\n\n"
+        "Hello, to check this quickly please upload a screenshot of the payment confirmation "
+        "showing the amount, time and transaction number. "
+        "We will contact the platform as soon as we have it.",
+        ClaimStatus.WAITING_ON_CUSTOMER,
+    ),
+    (
+        "充值正在重新发放 Top-up being re-sent",
+        "您好，平台已确认您的付款，正在重新发放充值，通常在 2 小时内到账。"
+        "到账后请在本页确认，未到账请直接回复。\n\n"
+        "Hello, the platform has confirmed your payment and is re-sending the top-up; "
+        "it usually arrives within 2 hours. Please confirm here once it has arrived, or reply if it has not.",
+        ClaimStatus.WAITING_ON_PLATFORM,
+    ),
+    (
+        "账号找回步骤 Account recovery steps",
+        "您好，请按以下步骤找回账号：1）只通过平台官网或本站列出的官方渠道操作；"
+        "2）准备注册手机号、最近一次充值记录和身份证明；"
+        "3）提交找回申请后把申请编号回复给我们。任何人索要您的密码或短信验证码都是诈骗。\n\n"
+        "Hello, to recover your account: 1) use only the platform's official website "
+        "or the official channels listed here; 2) have your registered phone number, "
+        "your latest top-up record and proof of identity ready; "
+        "3) send us the request number once you have applied. "
+        "Anyone asking for your password or SMS code is a scammer.",
+        "",
+    ),
+]
+
+
+def seed_macros() -> None:
+    for name, body, status in DEMO_MACROS:
+        macro, created = Macro.objects.get_or_create(name=name, defaults={"body": body, "set_status": status})
+        if created:
+            audit_record(actor=None, action="macro.created", obj=macro, after={"name": name, "seeded": True})
+
+
 def seed() -> None:
     seed_teams()
+    seed_macros()
     customer = User.objects.filter(email=DEMO_CUSTOMER).first()
     if customer is None:
         return

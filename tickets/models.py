@@ -387,6 +387,17 @@ class Claim(models.Model):
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
                 name="claim_assignee_queue_idx",
             ),
+            # The queue sorted by due time or by age (tickets.queue.SORTS).
+            models.Index(
+                fields=["queue_due_at", "id"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
+                name="claim_queue_due_idx",
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
+                name="claim_queue_age_idx",
+            ),
             # The supervisor's "oldest unassigned": open, nobody on it, by age.
             models.Index(
                 fields=["created_at", "id"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from importlib import import_module
 from typing import Any, cast
 
@@ -38,11 +38,20 @@ from tickets.models import (
 )
 
 QUEUE_ORDER = ("priority", "queue_urgency", "queue_due_at", "created_at", "id")
+# The queue's sorts: each is a full key ending in id (so a keyset cursor is exact), ascending on every
+# column (so one row comparison continues it) and served by a partial index over the open claims.
+SORTS: dict[str, tuple[str, ...]] = {
+    "priority": QUEUE_ORDER,
+    "due": ("queue_due_at", "id"),
+    "age": ("created_at", "id"),
+}
+DATETIME_COLUMNS = frozenset({"queue_due_at", "created_at"})
 # What a queue row shows: loading only these keeps a 200-row page cheap (no descriptions, no password hashes).
 LIST_FIELDS = (
     "id",
     "reference",
     "subject",
+    "order_number",
     "status",
     "priority",
     "urgency_score",
@@ -55,6 +64,10 @@ LIST_FIELDS = (
     "currency",
     "created_at",
     "first_responded_at",
+    "first_response_warn_at",
+    "next_response_warn_at",
+    "resolution_warn_at",
+    "sla_paused_at",
     "platform__id",
     "platform__name",
     "platform__slug",
@@ -73,7 +86,6 @@ LIST_FIELDS = (
 )
 ESTIMATE_CAP = 1000
 MAX_PAGE = 200
-AT_RISK_WITHIN = timedelta(hours=1)
 PRESENCE_TTL = 30  # seconds: a viewer who stops polling disappears after this
 _SALT = "tickets.queue.cursor"
 
@@ -93,6 +105,9 @@ class QueueFilters:
     sla: str = ""  # "breached" or "at_risk"
     late: bool = False
     q: str = ""
+    view: str = ""  # a saved view (tickets.desk.VIEWS)
+    priority: int | None = None
+    sort: str = "priority"  # a key of SORTS
 
 
 @dataclass
@@ -105,49 +120,42 @@ class QueuePage:
 
 
 # --- cursor ---------------------------------------------------------------------------------------------
-def encode_cursor(claim: Claim) -> str:
-    key = [
-        claim.priority,
-        claim.queue_urgency,
-        claim.queue_due_at.isoformat(),
-        claim.created_at.isoformat(),
-        claim.pk,
-    ]
+def encode_cursor(claim: Claim, sort: str = "priority") -> str:
+    """The signed cursor names its sort: a cursor from one sort is refused by another."""
+    key: list[Any] = [sort]
+    for name in SORTS[sort]:
+        value = getattr(claim, "pk" if name == "id" else name)
+        key.append(value.isoformat() if name in DATETIME_COLUMNS else value)
     return signing.dumps(key, salt=_SALT, compress=False)
 
 
-def decode_cursor(token: str) -> list[Any]:
+def decode_cursor(token: str, sort: str = "priority") -> list[Any]:
     try:
         key = signing.loads(token, salt=_SALT)
-        priority, urgency, due, created, pk = key
+        if not isinstance(key, list) or not key or key[0] != sort or len(key) != len(SORTS[sort]) + 1:
+            raise ValueError("the cursor belongs to another sort")
         return [
-            int(priority),
-            int(urgency),
-            datetime.fromisoformat(due),
-            datetime.fromisoformat(created),
-            int(pk),
+            datetime.fromisoformat(value) if name in DATETIME_COLUMNS else int(value)
+            for name, value in zip(SORTS[sort], key[1:], strict=True)
         ]
-    except (signing.BadSignature, ValueError, TypeError) as exc:
+    except (signing.BadSignature, ValueError, TypeError, KeyError) as exc:
         raise BadCursor(str(exc)) from None
 
 
-def _after(key: list[Any]) -> RawSQL:
-    """``(priority, queue_urgency, queue_due_at, created_at, id) > (…)``: one row comparison, which the
-    queue indexes answer directly (every column ascending)."""
+def _after(key: list[Any], sort: str = "priority") -> RawSQL:
+    """``(columns of the sort) > (…)``: one row comparison, which the sort's index answers directly (every
+    column ascending)."""
     ops = connection.ops
+    names = SORTS[sort]
     params = [
-        key[0],
-        key[1],
-        ops.adapt_datetimefield_value(key[2]),
-        ops.adapt_datetimefield_value(key[3]),
-        key[4],
+        ops.adapt_datetimefield_value(value) if name in DATETIME_COLUMNS else value
+        for name, value in zip(names, key, strict=True)
     ]
     table = Claim._meta.db_table
-    columns = ", ".join(
-        f'"{table}"."{name}"' for name in ("priority", "queue_urgency", "queue_due_at", "created_at", "id")
-    )
+    columns = ", ".join(f'"{table}"."{name}"' for name in names)
+    marks = ", ".join(["%s"] * len(names))
     # Column names are constants; every value is a bound parameter.
-    return RawSQL(f"({columns}) > (%s, %s, %s, %s, %s)", params, output_field=BooleanField())  # noqa: S611
+    return RawSQL(f"({columns}) > ({marks})", params, output_field=BooleanField())  # noqa: S611
 
 
 # --- the queue ------------------------------------------------------------------------------------------
@@ -163,7 +171,28 @@ def search_condition(q: str) -> Q:
     return Q(reference=upper) | Q(order_number=needle) | Q(contact_phone=needle)
 
 
+def breached_q(now: datetime) -> Q:
+    """A running SLA target is past due (a paused clock, waiting on the customer, is not breached)."""
+    return Q(queue_due_at__lte=now, sla_paused_at__isnull=True)
+
+
+def at_risk_q(now: datetime) -> Q:
+    """A running target passed its 75 % warning moment and none is past due yet."""
+    warned = (
+        Q(first_responded_at__isnull=True, first_response_warn_at__lte=now)
+        | Q(next_response_warn_at__lte=now)
+        | Q(resolution_warn_at__lte=now)
+    )
+    return Q(queue_due_at__gt=now, sla_paused_at__isnull=True) & warned
+
+
+def open_claims_visible_to(agent: User) -> QuerySet[Claim]:
+    return claims_visible_to(agent).filter(status__in=sorted(s.value for s in OPEN_STATUSES))
+
+
 def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Claim]:
+    from tickets.desk import view_condition
+
     qs = claims_visible_to(agent)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -175,6 +204,8 @@ def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Cla
         qs = qs.filter(team_id=filters.team)
     if filters.platform:
         qs = qs.filter(platform_id=filters.platform)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
     if filters.problem_type:
         qs = qs.filter(problem_type_id=filters.problem_type)
     if filters.mine:
@@ -182,9 +213,11 @@ def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Cla
     elif filters.unassigned:
         qs = qs.filter(assignee__isnull=True)
     if filters.sla == "breached":
-        qs = qs.filter(queue_due_at__lte=now)
+        qs = qs.filter(breached_q(now))
     elif filters.sla == "at_risk":
-        qs = qs.filter(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)
+        qs = qs.filter(at_risk_q(now))
+    if filters.view:
+        qs = qs.filter(view_condition(filters.view, agent, now))
     if filters.late:
         qs = qs.filter(late_filed=True)
     if filters.q:
@@ -197,17 +230,19 @@ def queue_for_agent(
 ) -> QueuePage:
     """One page of the agent's queue: 3 queries (rows, bounded count on the first page, tags)."""
     filters = filters or QueueFilters()
+    sort = filters.sort if filters.sort in SORTS else "priority"
+    order = SORTS[sort]
     size = max(1, min(size, MAX_PAGE))
     now = timezone.now()
     base = _filtered(agent, filters, now)
     page_qs = base
     if cursor:
-        page_qs = page_qs.filter(_after(decode_cursor(cursor)))
+        page_qs = page_qs.filter(_after(decode_cursor(cursor, sort), sort))
     rows = list(
         page_qs.select_related("platform", "problem_type", "assignee", "team")
         .only(*LIST_FIELDS)
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(*QUEUE_ORDER)[: size + 1]
+        .order_by(*order)[: size + 1]
     )
     has_more = len(rows) > size
     rows = rows[:size]
@@ -216,11 +251,11 @@ def queue_for_agent(
     else:
         # Bounded, and (except for searches, which the trigram index serves) in queue order: the planner walks
         # the same index as the page and stops at the cap instead of building a bitmap of every match first.
-        counted = base.order_by() if filters.q else base.order_by(*QUEUE_ORDER)
+        counted = base.order_by() if filters.q else base.order_by(*order)
         estimate = counted.values("pk")[: ESTIMATE_CAP + 1].count()
     return QueuePage(
         claims=rows,
-        next_cursor=encode_cursor(rows[-1]) if has_more and rows else None,
+        next_cursor=encode_cursor(rows[-1], sort) if has_more and rows else None,
         estimate=min(estimate, ESTIMATE_CAP),
         estimate_capped=estimate > ESTIMATE_CAP,
         filters=filters,
@@ -228,14 +263,18 @@ def queue_for_agent(
 
 
 def sla_state(claim: Claim, now: datetime | None = None) -> str:
-    """ "breached", "at_risk" or "" from the next due time (the SLA engine fills the due columns)."""
+    """ "breached", "at_risk" or "": breached once the next due time has passed, at risk only once a running
+    target's 75 % warning moment has really passed (the SLA engine fills both), nothing while paused."""
     due = claim.queue_due_at
-    if not claim.is_open or due is None or due >= NO_DUE_TIME:
+    if not claim.is_open or due is None or due >= NO_DUE_TIME or claim.sla_paused_at is not None:
         return ""
     now = now or timezone.now()
     if due <= now:
         return "breached"
-    if due <= now + AT_RISK_WITHIN:
+    warns = [claim.next_response_warn_at, claim.resolution_warn_at]
+    if claim.first_responded_at is None:
+        warns.append(claim.first_response_warn_at)
+    if any(w is not None and w <= now for w in warns):
         return "at_risk"
     return ""
 
@@ -329,8 +368,8 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         .values("team_id", "priority", unassigned=ExpressionWrapper(Q(assignee__isnull=True), BooleanField()))
         .annotate(
             n=Count("id"),
-            breached=Count("id", filter=Q(queue_due_at__lte=now)),
-            at_risk=Count("id", filter=Q(queue_due_at__gt=now, queue_due_at__lte=now + AT_RISK_WITHIN)),
+            breached=Count("id", filter=breached_q(now)),
+            at_risk=Count("id", filter=at_risk_q(now)),
             oldest=Min("created_at"),
         )
     )
@@ -342,9 +381,19 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         breached += row["breached"]
         at_risk += row["at_risk"]
         team = teams.setdefault(
-            row["team_id"], {"team_id": row["team_id"], "open": 0, "unassigned": 0, "oldest": None}
+            row["team_id"],
+            {
+                "team_id": row["team_id"],
+                "open": 0,
+                "unassigned": 0,
+                "oldest": None,
+                "breached": 0,
+                "at_risk": 0,
+            },
         )
         team["open"] += row["n"]
+        team["breached"] += row["breached"]
+        team["at_risk"] += row["at_risk"]
         if row["unassigned"]:
             team["unassigned"] += row["n"]
             if team["oldest"] is None or row["oldest"] < team["oldest"]:

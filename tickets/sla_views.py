@@ -25,7 +25,12 @@ from tickets.reports import sla_report
 
 
 class AttemptForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("What happened?"), choices=CallbackOutcome.choices)
+    # No default: the agent must say what happened (a preselected "reached" closed call-backs by accident).
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("What happened?"),
+        choices=[("", gettext_lazy("Choose the outcome…")), *CallbackOutcome.choices],
+        error_messages={"required": gettext_lazy("Choose what happened on the call.")},
+    )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
 
@@ -55,10 +60,16 @@ def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
     if callback.status != CallbackStatus.PENDING:
         raise Http404
     form = AttemptForm(request.POST)
+    # From the workspace's call-back panel the agent goes back to the claim, else to the list.
+    back = (
+        redirect("agent:ticket", reference=callback.claim.reference)
+        if request.POST.get("back") == "ticket"
+        else redirect("callbacks")
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
-        return redirect("callbacks")
+        return back
     try:
         callback_record_attempt(
             callback=callback,
@@ -70,7 +81,7 @@ def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The call attempt is recorded."))
-    return redirect("callbacks")
+    return back
 
 
 @login_required

@@ -33,7 +33,8 @@ from contacts.models import (
 )
 from contacts.services._common import TwoPersonRuleError, history_add, require_directory_admin
 from helpdesk.audit import audit_record
-from helpdesk.models import User
+from helpdesk.models import Role, User
+from helpdesk.notifications import notify
 
 _STATE_FIELDS = ["state", "state_reason", "state_changed_at", "replacement", "review_due_at"]
 
@@ -114,7 +115,23 @@ def channel_propose(
     for item in evidence:
         _evidence_create(actor=actor, channel=channel, proposal=proposal, item=item)
     audit_record(actor=actor, action="channel.propose", obj=proposal, after=values, reason=note)
+    _tell_other_admins(actor=actor, platform=platform, proposal=proposal)
     return proposal
+
+
+PROPOSAL_PENDING_EVENT = "directory.proposal_pending"  # template: contacts migration 0009
+
+
+def _tell_other_admins(*, actor: User, platform: Platform, proposal: ChannelProposal) -> None:
+    """The two-person rule needs a second admin: every other active directory admin is told one waits."""
+    others = User.objects.filter(role=Role.DIRECTORY_ADMIN, is_active=True).exclude(pk=actor.pk)
+    notify(
+        user_ids=others.values_list("pk", flat=True),
+        event=PROPOSAL_PENDING_EVENT,
+        context={"platform": platform.name, "proposal_id": proposal.pk, "proposer": actor.public_name},
+        url=f"/directory/proposals/{proposal.pk}/",
+        dedupe_key=f"proposal:{proposal.pk}",
+    )
 
 
 @transaction.atomic

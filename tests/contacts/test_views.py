@@ -176,7 +176,19 @@ def test_two_admins_publish_through_the_web(demo, admin_a, admin_b):
 
     review = second.get(f"/directory/proposals/{proposal.pk}/").content.decode()
     assert "kefu@lanjingka.com" in review and "批准并发布" in review
-    second.post(f"/directory/proposals/{proposal.pk}/approve/", {"fingerprint": proposal.fingerprint})
+    # Publishing asks first: without the confirmation the reviewer is shown what goes public.
+    unconfirmed = second.post(
+        f"/directory/proposals/{proposal.pk}/approve/", {"fingerprint": proposal.fingerprint}
+    )
+    assert unconfirmed.url == f"/directory/proposals/{proposal.pk}/confirm/"
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    confirm = second.get(unconfirmed.url).content.decode()
+    assert "kefu@lanjingka.com" in confirm and 'name="confirm" value="yes"' in confirm
+    second.post(
+        f"/directory/proposals/{proposal.pk}/approve/",
+        {"fingerprint": proposal.fingerprint, "confirm": "yes"},
+    )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
     from django.test import Client

@@ -50,6 +50,9 @@ def test_two_admins_publish_a_channel_and_the_public_sees_it(
     reviewer.goto(proposal_url)
     expect(reviewer.get_by_role("cell", name="CN:95105777")).to_be_visible()
     reviewer.get_by_role("button", name="批准并发布").click()
+    reviewer.wait_for_url("**/confirm/**")
+    expect(reviewer.get_by_role("cell", name="CN:95105777")).to_be_visible()
+    reviewer.get_by_role("button", name="确认发布").click()
     expect(reviewer.get_by_text("已批准并发布。")).to_be_visible()
     second.close()
 

@@ -28,7 +28,7 @@ def test_staff_enrol_their_authenticator_on_first_sign_in(page: Page, live_serve
     device = TOTPDevice.objects.get(user=agent, confirmed=False)
     page.get_by_label("身份验证器 App 中的 6 位动态码").fill(current_code(device))
     page.get_by_role("button", name="开启").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/agent/queue/")  # staff land on their work (helpdesk.views.landing)
     expect(page.get_by_text("双重验证已开启。")).to_be_visible()
 
 

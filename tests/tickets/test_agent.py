@@ -238,7 +238,17 @@ def test_a_tampered_cursor_is_refused(team_agent):
 def test_filters_and_search(team, team_agent, customer):
     now = timezone.now()
     breached = claim_in(team, first_response_due_at=now - timedelta(minutes=1))
-    risky = claim_in(team, first_response_due_at=now + timedelta(minutes=30))
+    # At risk only once the 75 % warning moment has passed, not merely "due within the hour".
+    risky = claim_in(
+        team,
+        first_response_due_at=now + timedelta(minutes=30),
+        first_response_warn_at=now - timedelta(minutes=5),
+    )
+    fresh = claim_in(
+        team,
+        first_response_due_at=now + timedelta(minutes=10),
+        first_response_warn_at=now + timedelta(minutes=7),
+    )
     late = claim_in(team, late_filed=True, description="充值后游戏内一直显示处理中")
     mine = claim_in(team, assignee=team_agent, status=ClaimStatus.OPEN)
     by_email = claim_in(team, customer=customer)
@@ -248,6 +258,7 @@ def test_filters_and_search(team, team_agent, customer):
 
     assert refs(sla="breached") == {breached.pk}
     assert refs(sla="at_risk") == {risky.pk}
+    assert q.sla_state(fresh) == "" and q.sla_state(risky) == "at_risk"
     assert refs(late=True) == {late.pk}
     assert refs(mine=True) == {mine.pk}
     assert mine.pk not in refs(unassigned=True)
