@@ -43,6 +43,7 @@ accounts = [
 ]
 
 urlpatterns = [
+    path("", include("insights.urls")),
     path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
@@ -57,6 +58,7 @@ urlpatterns = [
     path("agent/callbacks/<int:callback_id>/attempt/", sla_views.callback_attempt, name="callback_attempt"),
     path("agent/reports/sla/", sla_views.sla_report_view, name="sla_report"),
     path("agent/", include("tickets.agent_urls")),
+    path("api/v1/", include("insights.api.urls")),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/v1/", include("contacts.api.urls")),
     path("api/v1/", include("tickets.api.urls")),
