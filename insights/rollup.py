@@ -68,11 +68,13 @@ SELECT %(day)s,
     WHEN 2 THEN 'platform_problem' WHEN 3 THEN 'platform' WHEN 5 THEN 'team' WHEN 6 THEN 'problem_type'
     ELSE 'all' END,
   platform_id, team_id, problem_type_id,
-  sum(filed), sum(resolved), sum(backlog), count(frt),
+  count(*) FILTER (WHERE filed = 1), count(*) FILTER (WHERE resolved = 1),
+  count(*) FILTER (WHERE backlog = 1), count(frt),
   percentile_cont(0.5) WITHIN GROUP (ORDER BY frt), percentile_cont(0.5) WITHIN GROUP (ORDER BY rt),
-  sum(sla_first_total), sum(sla_first_met), sum(sla_resolution_total), sum(sla_resolution_met),
+  count(*) FILTER (WHERE sla_first_total = 1), count(*) FILTER (WHERE sla_first_met = 1),
+  count(*) FILTER (WHERE sla_resolution_total = 1), count(*) FILTER (WHERE sla_resolution_met = 1),
   count(rating), COALESCE(sum(rating), 0), count(*) FILTER (WHERE rating <= %(low)s),
-  sum(cb_done), sum(cb_unreached), NULL, %(now)s
+  count(*) FILTER (WHERE cb_done = 1), count(*) FILTER (WHERE cb_unreached = 1), NULL, %(now)s
 FROM facts
 GROUP BY GROUPING SETS ((platform_id, problem_type_id), (platform_id), (team_id), (problem_type_id), ())
 """
