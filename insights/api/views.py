@@ -68,6 +68,7 @@ class MyDataExportView(APIView):
                 "Being prepared",
                 value={"id": 7, "status": "pending", "created_at": "2026-12-02T14:00:00+08:00"},
                 response_only=True,
+                status_codes=["202"],
             )
         ],
         tags=["auth"],

@@ -50,12 +50,11 @@ def test_each_figure_clicks_through_to_the_filtered_queue(figures, supervisor, p
 
 def test_the_page_reads_in_english_and_chinese(figures, supervisor, login_as):
     client = login_as(supervisor)
-    assert (
-        "受理" in client.get("/agent/insights/").content.decode()
-        or "索赔" in client.get("/agent/insights/").content.decode()
-    )
-    client.cookies["django_language"] = "en"
-    assert "Claims filed" in client.get("/agent/insights/").content.decode()
+    chinese = client.get("/agent/insights/").content.decode()
+    assert "提交的索赔" in chinese and "数据表" in chinese and "Claims filed" not in chinese
+    client.cookies["claimdesk_language"] = "en"
+    english = client.get("/agent/insights/").content.decode()
+    assert "Claims filed" in english and "Data table" in english
 
 
 def test_the_csv_has_a_row_per_day(figures, supervisor, login_as):

@@ -55,8 +55,29 @@ def test_a_low_rating_alerts_the_supervisor_of_the_claims_team_only(customer, te
     deliver()
     lead = team.memberships.get(user__role="supervisor").user
     note = Notification.objects.get(event="claim.low_rating")
-    assert note.user_id == lead.pk and claim.reference in note.title
+    assert note.user_id == lead.pk and note.url == f"/agent/tickets/{claim.reference}/"
     assert not Notification.objects.filter(user=other_lead).exists()
+
+
+def test_the_alert_has_templates_in_both_languages():
+    from helpdesk.models import NotificationTemplate
+    from helpdesk.notifications import render_string
+
+    rows = NotificationTemplate.objects.filter(event="claim.low_rating")
+    if not rows.exists():  # a transactional test flushed the data migration's rows (--reuse-db)
+        import importlib
+
+        from django.apps import apps as django_apps
+
+        importlib.import_module("insights.migrations.0002_low_rating_notification_templates").forward(
+            django_apps, None
+        )
+    titles = {
+        (r.channel, r.language): render_string(r.subject, {"reference": "XY-1", "rating": 1})
+        for r in rows.all()
+    }
+    assert titles[("in_app", "zh-hans")].startswith("理赔 XY-1") and "1/5" in titles[("in_app", "en")]
+    assert ("email", "zh-hans") in titles and ("email", "en") in titles
 
 
 def test_a_good_rating_alerts_nobody(customer, team, platform):

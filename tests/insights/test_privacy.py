@@ -267,7 +267,7 @@ def test_consent_is_recorded_with_its_time(customer, login_as):
 def test_the_privacy_notice_states_the_configured_periods(client, settings):
     settings.RETENTION_CLOSED_CLAIMS = timedelta(days=2 * 365)
     settings.RETENTION_SCAM_REPORTS = timedelta(days=90)
-    client.cookies["django_language"] = "en"
+    client.cookies["claimdesk_language"] = "en"
     page = client.get("/privacy/").content.decode()
     assert "2 years" in page and "90 days" in page
     assert "/privacy/" in client.get("/").content.decode()  # footer link
