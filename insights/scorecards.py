@@ -71,6 +71,7 @@ def scorecards_refresh(*, today: date | None = None) -> int:
             problems.setdefault(platform_id, []).append((problem_id, filed))
     names = {p.pk: p for p in ProblemType.objects.all()}
     count = 0
+    refreshed: list[str] = []
     with transaction.atomic():
         for platform_id in Platform.objects.filter(status=PlatformStatus.ACTIVE).values_list("pk", flat=True):
             row: dict[str, Any] = dict(sums.get(platform_id) or {})
@@ -111,6 +112,10 @@ def scorecards_refresh(*, today: date | None = None) -> int:
                 },
             )
             count += 1
+            refreshed.append(_headline_key(platform_id))
+    from django.core.cache import cache
+
+    cache.delete_many(refreshed)
     return count
 
 
@@ -165,6 +170,27 @@ class Scorecard:
                 for r in self.responses
             ],
         }
+
+
+HEADLINE_TTL = 900  # seconds; the snapshot changes when the roll-up runs (every 15 min), which clears it
+
+
+def _headline_key(platform_id: int) -> str:
+    return f"insights:scorecard:{platform_id}"
+
+
+def headline_for(platform: Platform) -> Scorecard:
+    """The platform page's headline: the snapshot from the cache (the page keeps its query budget)."""
+    from django.core.cache import cache
+
+    key = _headline_key(platform.pk)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = ScorecardSnapshot.objects.filter(platform=platform).first() or False
+        cache.set(key, snapshot, HEADLINE_TTL)
+    return Scorecard(
+        platform=platform, snapshot=snapshot or None, responses=[], minimum=settings.SCORECARD_MIN_CLAIMS
+    )
 
 
 def scorecard_for(platform: Platform) -> Scorecard:

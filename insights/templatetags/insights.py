@@ -7,14 +7,14 @@ from typing import Any
 
 from django import template
 
-from insights.scorecards import scorecard_for
+from insights.scorecards import headline_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("insights/_scorecard_headline.html")
 def scorecard_headline(platform: Any) -> dict[str, Any]:
-    return {"card": scorecard_for(platform)}
+    return {"card": headline_for(platform)}
 
 
 @register.filter

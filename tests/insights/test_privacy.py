@@ -202,6 +202,12 @@ def test_account_deletion_waits_can_be_cancelled_and_then_leaves_nothing_persona
     assert (claim.platform_id, claim.rating, claim.status) == (person.claims.first().platform_id, 2, "closed")
     assert AuditEntry.objects.filter(action="privacy.account_erased").exists()
     assert privacy.display_actor(person.pk, EMAIL).startswith("deleted-")
+    from django.contrib import admin as django_admin
+
+    audit_admin = django_admin.site._registry[AuditEntry]
+    written_before = AuditEntry.objects.filter(actor=person).first()
+    assert written_before.actor_label == EMAIL  # append-only: the row is not rewritten
+    assert audit_admin.who(written_before).startswith("deleted-")  # but staff see the pseudonym
 
 
 def test_staff_cannot_delete_their_account_here(agent):
