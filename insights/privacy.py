@@ -57,6 +57,7 @@ from insights.models import (
     Pseudonym,
 )
 from tickets.models import OPEN_STATUSES, Callback, CallbackAttempt, Claim, ClaimEvent, Evidence
+from tickets.services import claim_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -385,6 +386,10 @@ def account_erase(*, request_id: int) -> bool:
             return False
         user = User.objects.select_for_update().get(pk=request.user_id)
         identifiers = [value for value in (user.email, user.phone) if value]
+        # Open claims are withdrawn first through the one service (timeline, audit, platform webhook), so
+        # nobody keeps working on a claim whose customer is gone.
+        for claim in Claim.objects.filter(customer=user, status__in=OPEN_STATUSES):
+            claim_withdraw(claim=claim, actor=user, reason="")
         claim_ids = list(Claim.objects.filter(customer=user).values_list("pk", flat=True))
         label = f"deleted-{secrets.token_hex(6)}"
         Pseudonym.objects.create(user_id=user.pk, label=label)
