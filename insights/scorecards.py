@@ -207,27 +207,39 @@ def current_quarter(today: date | None = None) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-def scorecard_response_add(*, platform: Platform, actor: Any, body: str) -> ScorecardResponse:
-    """A directory admin publishes the platform's response for the current quarter (one per quarter)."""
+def scorecard_response_add(
+    *, platform: Platform, body: str, actor: Any = None, platform_key: Any = None
+) -> ScorecardResponse:
+    """The platform's public response for the current quarter (one per quarter): entered by a directory
+    admin on the platform's behalf, or sent by the platform itself with its own platform API key."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
     from helpdesk.audit import audit_record
 
-    if not getattr(actor, "is_directory_admin", False):
+    by_admin = bool(getattr(actor, "is_directory_admin", False))
+    by_platform = platform_key is not None and platform_key.platform_id == platform.pk
+    if not (by_admin or by_platform):
         raise PermissionDenied
     text = body.strip()
     if not text:
         raise ValidationError(_("Write the response first."), code="empty")
     quarter = current_quarter()
     with transaction.atomic():
-        if ScorecardResponse.objects.select_for_update().filter(platform=platform, quarter=quarter).exists():
+        Platform.objects.select_for_update().filter(pk=platform.pk).first()  # one response per quarter
+        if ScorecardResponse.objects.filter(platform=platform, quarter=quarter).exists():
             raise ValidationError(
                 _("The platform has already responded this quarter (%(quarter)s).") % {"quarter": quarter},
                 code="one_per_quarter",
             )
         response = ScorecardResponse.objects.create(
-            platform=platform, quarter=quarter, body=text, entered_by=actor
+            platform=platform, quarter=quarter, body=text[:2000], entered_by=actor if by_admin else None
         )
-        audit_record(actor=actor, action="scorecard.response_added", obj=response, after={"quarter": quarter})
+        audit_record(
+            actor=actor if by_admin else None,
+            action="scorecard.response_added",
+            obj=response,
+            after={"quarter": quarter},
+            reason="" if by_admin else f"platform key {platform_key.prefix}",
+        )
     return response

@@ -36,3 +36,7 @@ class DataExportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class ScorecardResponseIn(serializers.Serializer):
+    body = serializers.CharField(max_length=2000)

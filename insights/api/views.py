@@ -13,10 +13,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contacts.models import Platform, PlatformStatus
-from helpdesk.models import User
-from insights.api.serializers import DataExportSerializer, ScorecardSerializer
+from helpdesk.api.platform_keys import IsPlatform, PlatformKeyAuthentication
+from helpdesk.models import PlatformApiKey, User
+from insights.api.serializers import (
+    DataExportSerializer,
+    ScorecardResponseIn,
+    ScorecardResponseSerializer,
+    ScorecardSerializer,
+)
 from insights.privacy import data_export_request
-from insights.scorecards import scorecard_for
+from insights.scorecards import scorecard_for, scorecard_response_add
 
 SCORECARD_EXAMPLE = {
     "platform": "xingyun",
@@ -84,4 +90,53 @@ class MyDataExportView(APIView):
                 {"id": export.pk, "status": export.status, "created_at": export.created_at}
             ).data,
             status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class PlatformScorecardResponseView(APIView):
+    authentication_classes = [PlatformKeyAuthentication]
+    permission_classes = [IsPlatform]
+
+    @extend_schema(
+        request=ScorecardResponseIn,
+        responses={201: ScorecardResponseSerializer},
+        examples=[
+            OpenApiExample("Response", value={"body": "我们已增加夜间客服。"}, request_only=True),
+            OpenApiExample(
+                "Published",
+                value={
+                    "quarter": "2026-Q4",
+                    "body": "我们已增加夜间客服。",
+                    "created_at": "2026-11-20T10:00:00+08:00",
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
+        tags=["platform"],
+    )
+    def post(self, request: Request) -> Response:
+        """The platform's public response to its scorecard, one per quarter (409 when already given)."""
+        from django.core.exceptions import ValidationError
+        from rest_framework import exceptions
+
+        data = ScorecardResponseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = cast(PlatformApiKey, request.auth)
+        platform = get_object_or_404(Platform, pk=key.platform_id)
+        try:
+            response = scorecard_response_add(
+                platform=platform, body=data.validated_data["body"], platform_key=key
+            )
+        except ValidationError as exc:
+            if exc.code == "one_per_quarter":
+                conflict = exceptions.APIException(" ".join(exc.messages))
+                conflict.status_code = status.HTTP_409_CONFLICT
+                raise conflict from None
+            raise exceptions.ValidationError({"body": exc.messages}) from None
+        return Response(
+            ScorecardResponseSerializer(
+                {"quarter": response.quarter, "body": response.body, "created_at": response.created_at}
+            ).data,
+            status=status.HTTP_201_CREATED,
         )

@@ -71,3 +71,27 @@ def test_a_directory_admin_publishes_one_response_per_quarter(platform, director
     assert client.post(url, {"body": ""}).status_code == 400
     assert login_as(customer).post(url, {"body": "fake"}).status_code == 404
     assert scorecards.current_quarter(timezone.localdate().replace(month=11)).endswith("-Q4")
+
+
+def test_a_platform_sends_its_response_with_its_own_key(platform, directory_admin, client):
+    from helpdesk.api.platform_keys import platform_key_issue
+    from tests.factories import PlatformFactory
+
+    _row, key = platform_key_issue(actor=directory_admin, platform_id=platform.pk)
+    _other, other_key = platform_key_issue(actor=directory_admin, platform_id=PlatformFactory().pk)
+    url = "/api/v1/platform/scorecard/response/"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = client.post(url, {"body": "夜间客服已上线。"}, content_type="application/json", **auth)
+    assert response.status_code == 201 and response.json()["quarter"] == scorecards.current_quarter()
+    again = client.post(url, {"body": "再来"}, content_type="application/json", **auth)
+    assert again.status_code == 409 and "error" in again.json()
+    assert client.post(url, {"body": ""}, content_type="application/json", **auth).status_code == 400
+    assert client.post(url, {"body": "x"}, content_type="application/json").status_code in (401, 403)
+    other = client.post(
+        url, {"body": "别家"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other_key}"
+    )
+    assert other.status_code == 201
+    assert ScorecardResponse.objects.get(platform=platform).body == "夜间客服已上线。"
+    assert client.get(f"/api/v1/platforms/{platform.slug}/scorecard/").json()["responses"][0]["body"] == (
+        "夜间客服已上线。"
+    )
