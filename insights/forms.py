@@ -13,9 +13,11 @@ class AnalyticsFilterForm(forms.Form):
         required=False,
         choices=[(7, _("7 days")), (30, _("30 days")), (90, _("90 days"))],
     )
-    platform = forms.IntegerField(label=_("Platform"), required=False, min_value=1)
-    team = forms.IntegerField(label=_("Team"), required=False, min_value=1)
-    problem_type = forms.IntegerField(label=_("Problem type"), required=False, min_value=1)
+    platform = forms.IntegerField(label=_("Platform"), required=False, min_value=1, max_value=2_147_483_647)
+    team = forms.IntegerField(label=_("Team"), required=False, min_value=1, max_value=2_147_483_647)
+    problem_type = forms.IntegerField(
+        label=_("Problem type"), required=False, min_value=1, max_value=2_147_483_647
+    )
 
     def values(self) -> dict[str, int | None]:
         data = self.cleaned_data if self.is_valid() else {}

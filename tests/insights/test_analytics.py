@@ -64,3 +64,12 @@ def test_the_csv_has_a_row_per_day(figures, supervisor, login_as):
     assert rows[0][0] == "day" and len(rows) == 8
     row = next(r for r in rows if r[0] == figures.isoformat())
     assert row[1] == "2" and row[11] == "3.5"
+
+
+@pytest.mark.parametrize(
+    "query", ["days=abc", "days=365", "platform=99999999999999999999999", "team=-1", "problem_type=%00"]
+)
+def test_hostile_filters_fall_back_to_defaults(figures, supervisor, login_as, query):
+    client = login_as(supervisor)
+    assert client.get(f"/agent/insights/?{query}").status_code == 200
+    assert client.get(f"/agent/insights/export.csv?{query}").status_code == 200
