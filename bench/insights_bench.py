@@ -45,9 +45,10 @@ def main() -> None:
     with connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(HANDLE_SQL)
-        if cursor.rowcount:
+        handled = cursor.rowcount
+        if handled:
             cursor.execute("VACUUM ANALYZE tickets_claim")
-            print(f"handled {cursor.rowcount:,} claims in {time.perf_counter() - started:.0f} s")
+            print(f"handled {handled:,} claims in {time.perf_counter() - started:.0f} s")
         cursor.execute("SELECT count(*) FROM tickets_claim")
         print(f"claims: {cursor.fetchone()[0]:,}")
     today = timezone.localdate()
