@@ -26,6 +26,7 @@ from insights.models import DailyRollup, Grain
 from tickets.models import Callback, Claim
 
 LOW_RATING = 2
+ROLLUP_LOCK = 0x1853  # advisory-lock namespace of the roll-up (the day's ordinal is the key)
 
 _PG_SQL = """
 WITH facts AS (
@@ -90,6 +91,11 @@ def rollup_day(day: date) -> int:
     """Replace ``day``'s rows; returns how many rows the day has now."""
     d0, d1 = day_bounds(day)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Two runs of the same day (beat overlapping a backfill) take turns: without the lock both
+                # would delete nothing the other wrote yet and insert the day twice.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK, day.toordinal()])
         DailyRollup.objects.filter(day=day).delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -95,7 +95,7 @@ def test_postgresql_and_the_portable_path_agree(postgres, claims, day):
 
 
 def test_postgresql_fills_a_day_with_one_statement(postgres, claims, day, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):  # savepoint, delete, insert … select, release
+    with django_assert_max_num_queries(5):  # savepoint, advisory lock, delete, insert … select, release
         rollup.rollup_day(day)
     assert DailyRollup.objects.filter(day=day).count() > 4
 
@@ -108,3 +108,28 @@ def test_the_beat_task_rolls_up_today_and_yesterday_and_refreshes_scorecards(cla
     assert DailyRollup.objects.filter(day=day).exists()
     assert DailyRollup.objects.filter(day=day + timedelta(days=1), grain=Grain.ALL).get().filed == 1
     assert ScorecardSnapshot.objects.filter(platform=platform).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_of_a_day_do_not_double_it(postgres, platform):
+    import threading
+
+    from django.db import connections
+
+    day = timezone.localdate() - timedelta(days=1)
+    handled_claim(platform, day)
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            rollup.rollup_day(day)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert DailyRollup.objects.filter(day=day, grain=Grain.ALL).count() == 1
