@@ -5,27 +5,22 @@ team lead for a low rating."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record
 from helpdesk.models import Role, User
 from helpdesk.redaction import redact
-from tickets.models import Claim, ClaimEvent, EventKind, TeamMembership
+from insights.models import DailyRollup, Grain
+from tickets.models import Claim, ClaimEvent, EventKind, Team, TeamMembership
 
 LOW_RATING = 2  # 1-2 out of 5 alerts the team lead
-
-DIMENSIONS: dict[str, tuple[str, str]] = {
-    "agent": ("assignee_id", "assignee__staff_number"),
-    "team": ("team_id", "team__name"),
-    "platform": ("platform_id", "platform__name"),
-    "problem_type": ("problem_type_id", "problem_type__name_zh"),
-}
 
 
 # --- writes ---------------------------------------------------------------------------------------------
@@ -85,41 +80,55 @@ class CsatRow:
         return self.low / self.rated if self.rated else None
 
 
-def rated_claims(*, since: datetime) -> QuerySet[Claim]:
-    # Ratings are given after resolution; the claim's resolution (or close) time dates the rating.
-    return Claim.objects.filter(rating__isnull=False).filter(
-        Q(resolved_at__gte=since) | Q(resolved_at__isnull=True, closed_at__gte=since)
-    )
+# dimension -> (roll-up cut, roll-up id column)
+CUTS = {
+    "agent": (Grain.AGENT, "assignee_id"),
+    "team": (Grain.TEAM, "team_id"),
+    "platform": (Grain.PLATFORM, "platform_id"),
+    "problem_type": (Grain.PROBLEM_TYPE, "problem_type_id"),
+}
 
 
-def csat_report(*, dimension: str, since: datetime) -> list[CsatRow]:
-    """One grouped query per dimension."""
-    key, label = DIMENSIONS[dimension]
+def _labels(dimension: str, ids: list[int]) -> dict[int, str]:
+    if dimension == "agent":
+        return dict(User.objects.filter(pk__in=ids).values_list("pk", "staff_number"))
+    if dimension == "team":
+        return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "platform":
+        return dict(Platform.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {p.pk: p.name for p in ProblemType.objects.filter(pk__in=ids)}
+
+
+def csat_report(*, dimension: str, since: date) -> list[CsatRow]:
+    """Ratings of claims resolved since ``since`` (a day), per cut, from the daily roll-up: one grouped query
+    over at most a few thousand rows plus one for the names, whatever the number of claims."""
+    grain, column = CUTS[dimension]
     rows = (
-        rated_claims(since=since)
-        .values(key, label)
-        .annotate(rated=Count("pk"), average=Avg("rating"), low=Count("pk", filter=Q(rating__lte=LOW_RATING)))
-        .order_by(label)
+        DailyRollup.objects.filter(grain=grain, day__gte=since, rated__gt=0)
+        .values(column)
+        .annotate(rated=Sum("rated"), rating_sum=Sum("rating_sum"), low=Sum("low_ratings"))
     )
-    return [
+    rows_list = list(rows)
+    labels = _labels(dimension, [row[column] for row in rows_list if row[column] is not None])
+    result = [
         CsatRow(
-            key=row[key],
-            label=row[label] or "—",
+            key=row[column],
+            label=labels.get(row[column], "—") or "—",
             rated=row["rated"],
-            average=float(row["average"]) if row["average"] is not None else None,
+            average=row["rating_sum"] / row["rated"] if row["rated"] else None,
             low=row["low"],
         )
-        for row in rows
+        for row in rows_list
     ]
+    return sorted(result, key=lambda r: (r.label == "—", r.label))
 
 
-def recent_comments(*, since: datetime, limit: int = 20) -> list[Claim]:
+def recent_comments(*, since: datetime, limit: int = 20) -> list[ClaimEvent]:
+    """The latest rating comments: timeline entries (walked newest first by id), not a scan of claims."""
     return list(
-        rated_claims(since=since)
-        .exclude(rating_comment="")
-        .select_related("platform", "assignee")
-        .only(
-            "reference", "rating", "rating_comment", "platform__name", "assignee__staff_number", "resolved_at"
-        )
-        .order_by("-resolved_at", "-id")[:limit]
+        ClaimEvent.objects.filter(kind=EventKind.RATED, created_at__gte=since)
+        .exclude(body="")
+        .select_related("claim", "claim__platform")
+        .only("body", "data", "created_at", "claim__reference", "claim__platform__name")
+        .order_by("-id")[:limit]
     )

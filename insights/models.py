@@ -18,6 +18,7 @@ class Grain(models.TextChoices):
     TEAM = "team", _("Team")
     PROBLEM_TYPE = "problem_type", _("Problem type")
     PLATFORM_PROBLEM = "platform_problem", _("Platform and problem type")
+    AGENT = "agent", _("Agent")
 
 
 class DailyRollup(models.Model):
@@ -33,6 +34,7 @@ class DailyRollup(models.Model):
     platform_id = models.BigIntegerField(null=True, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True)
     problem_type_id = models.BigIntegerField(null=True, blank=True)
+    assignee_id = models.BigIntegerField(null=True, blank=True)
     filed = models.PositiveIntegerField(_("filed"), default=0)
     resolved = models.PositiveIntegerField(_("resolved"), default=0)
     backlog = models.PositiveIntegerField(_("open at the end of the day"), default=0)

@@ -1,5 +1,5 @@
-"""The daily roll-up: one row per day and cut (all claims, each platform, team, problem type, and platform ×
-problem type), so a report over 90 days reads a few hundred rows whatever the number of claims.
+"""The daily roll-up: one row per day and cut (all claims, each platform, team, problem type, assignee, and
+platform × problem type), so a report over 90 days reads a few hundred rows whatever the number of claims.
 
 A day is computed set-based and replaced as a whole (delete + insert in one transaction: idempotent):
 - PostgreSQL: one ``INSERT … SELECT … GROUP BY GROUPING SETS`` per day, medians by ``percentile_cont``;
@@ -30,7 +30,7 @@ ROLLUP_LOCK = 0x1853  # advisory-lock namespace of the roll-up (the day's ordina
 
 _PG_SQL = """
 WITH facts AS (
-  SELECT c.platform_id, c.team_id, c.problem_type_id,
+  SELECT c.platform_id, c.team_id, c.problem_type_id, c.assignee_id,
     (c.created_at >= %(d0)s AND c.created_at < %(d1)s)::int AS filed,
     (c.resolved_at >= %(d0)s AND c.resolved_at < %(d1)s)::int AS resolved,
     (c.created_at < %(d1)s AND (COALESCE(c.resolved_at, c.closed_at) IS NULL
@@ -54,21 +54,21 @@ WITH facts AS (
   WHERE c.created_at < %(d1)s
     AND (COALESCE(c.resolved_at, c.closed_at) IS NULL OR COALESCE(c.resolved_at, c.closed_at) >= %(d0)s)
   UNION ALL
-  SELECT c.platform_id, c.team_id, c.problem_type_id, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL,
+  SELECT c.platform_id, c.team_id, c.problem_type_id, c.assignee_id, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL,
     (cb.status = 'done')::int, (cb.status = 'unreached')::int
   FROM tickets_callback cb JOIN tickets_claim c ON c.id = cb.claim_id
   WHERE cb.closed_at >= %(d0)s AND cb.closed_at < %(d1)s
 )
 INSERT INTO insights_dailyrollup (
-  day, grain, platform_id, team_id, problem_type_id, filed, resolved, backlog, first_responses,
+  day, grain, platform_id, team_id, problem_type_id, assignee_id, filed, resolved, backlog, first_responses,
   median_first_response_s, median_resolution_s, sla_first_total, sla_first_met, sla_resolution_total,
   sla_resolution_met, rated, rating_sum, low_ratings, callbacks_done, callbacks_unreached, deflected,
   computed_at)
 SELECT %(day)s,
-  CASE GROUPING(platform_id, team_id, problem_type_id)
-    WHEN 2 THEN 'platform_problem' WHEN 3 THEN 'platform' WHEN 5 THEN 'team' WHEN 6 THEN 'problem_type'
-    ELSE 'all' END,
-  platform_id, team_id, problem_type_id,
+  CASE GROUPING(platform_id, team_id, problem_type_id, assignee_id)
+    WHEN 5 THEN 'platform_problem' WHEN 7 THEN 'platform' WHEN 11 THEN 'team' WHEN 13 THEN 'problem_type'
+    WHEN 14 THEN 'agent' ELSE 'all' END,
+  platform_id, team_id, problem_type_id, assignee_id,
   count(*) FILTER (WHERE filed = 1), count(*) FILTER (WHERE resolved = 1),
   count(*) FILTER (WHERE backlog = 1), count(frt),
   percentile_cont(0.5) WITHIN GROUP (ORDER BY frt), percentile_cont(0.5) WITHIN GROUP (ORDER BY rt),
@@ -77,7 +77,8 @@ SELECT %(day)s,
   count(rating), COALESCE(sum(rating), 0), count(*) FILTER (WHERE rating <= %(low)s),
   count(*) FILTER (WHERE cb_done = 1), count(*) FILTER (WHERE cb_unreached = 1), NULL, %(now)s
 FROM facts
-GROUP BY GROUPING SETS ((platform_id, problem_type_id), (platform_id), (team_id), (problem_type_id), ())
+GROUP BY GROUPING SETS (
+  (platform_id, problem_type_id), (platform_id), (team_id), (problem_type_id), (assignee_id), ())
 """
 
 
@@ -112,12 +113,13 @@ def _in(value: datetime | None, d0: datetime, d1: datetime) -> bool:
     return value is not None and d0 <= value < d1
 
 
-def _cuts(platform: Any, team: Any, problem: Any) -> Iterable[tuple[str, Any, Any, Any]]:
-    yield Grain.ALL, None, None, None
-    yield Grain.PLATFORM, platform, None, None
-    yield Grain.TEAM, None, team, None
-    yield Grain.PROBLEM_TYPE, None, None, problem
-    yield Grain.PLATFORM_PROBLEM, platform, None, problem
+def _cuts(platform: Any, team: Any, problem: Any, assignee: Any) -> Iterable[tuple[str, Any, Any, Any, Any]]:
+    yield Grain.ALL, None, None, None, None
+    yield Grain.PLATFORM, platform, None, None, None
+    yield Grain.TEAM, None, team, None, None
+    yield Grain.PROBLEM_TYPE, None, None, problem, None
+    yield Grain.PLATFORM_PROBLEM, platform, None, problem, None
+    yield Grain.AGENT, None, None, None, assignee
 
 
 def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
@@ -130,6 +132,7 @@ def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
             "platform_id",
             "team_id",
             "problem_type_id",
+            "assignee_id",
             "created_at",
             "resolved_at",
             "done_at",
@@ -143,10 +146,20 @@ def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
         lambda: defaultdict(int, frt=[], rt=[])  # type: ignore[arg-type]
     )
     now = timezone.now()
-    for platform, team, problem, created, resolved, done_at, first, first_due, res_due, rating in cast(
-        Iterable[tuple[Any, Any, Any, datetime, Any, Any, Any, Any, Any, Any]], claims
-    ):
-        for cut in _cuts(platform, team, problem):
+    for (
+        platform,
+        team,
+        problem,
+        assignee,
+        created,
+        resolved,
+        done_at,
+        first,
+        first_due,
+        res_due,
+        rating,
+    ) in cast(Iterable[tuple[Any, Any, Any, Any, datetime, Any, Any, Any, Any, Any, Any]], claims):
+        for cut in _cuts(platform, team, problem, assignee):
             row = acc[cut]
             row["filed"] += _in(created, d0, d1)
             row["resolved"] += _in(resolved, d0, d1)
@@ -166,10 +179,10 @@ def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
                 row["rating_sum"] += rating
                 row["low_ratings"] += rating <= LOW_RATING
     callbacks = Callback.objects.filter(closed_at__gte=d0, closed_at__lt=d1).values_list(
-        "claim__platform_id", "claim__team_id", "claim__problem_type_id", "status"
+        "claim__platform_id", "claim__team_id", "claim__problem_type_id", "claim__assignee_id", "status"
     )
-    for platform, team, problem, status in callbacks:
-        for cut in _cuts(platform, team, problem):
+    for platform, team, problem, assignee, status in callbacks:
+        for cut in _cuts(platform, team, problem, assignee):
             acc[cut]["callbacks_done"] += status == "done"
             acc[cut]["callbacks_unreached"] += status == "unreached"
     return [
@@ -179,6 +192,7 @@ def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
             platform_id=platform,
             team_id=team,
             problem_type_id=problem,
+            assignee_id=assignee,
             filed=row["filed"],
             resolved=row["resolved"],
             backlog=row["backlog"],
@@ -196,7 +210,7 @@ def _portable_rows(day: date, d0: datetime, d1: datetime) -> list[DailyRollup]:
             callbacks_unreached=row["callbacks_unreached"],
             computed_at=now,
         )
-        for (grain, platform, team, problem), row in acc.items()
+        for (grain, platform, team, problem, assignee), row in acc.items()
     ]
 
 

@@ -195,12 +195,13 @@ def analytics_csv(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 def csat_report(request: HttpRequest) -> HttpResponse:
     days = AnalyticsFilterForm(request.GET).values()["days"] or 30
+    first_day = timezone.localdate() - timedelta(days=days - 1)
     since = timezone.now() - timedelta(days=days)
     tables = [
-        (_("By agent"), csat.csat_report(dimension="agent", since=since)),
-        (_("By team"), csat.csat_report(dimension="team", since=since)),
-        (_("By platform"), csat.csat_report(dimension="platform", since=since)),
-        (_("By problem type"), csat.csat_report(dimension="problem_type", since=since)),
+        (_("By agent"), csat.csat_report(dimension="agent", since=first_day)),
+        (_("By team"), csat.csat_report(dimension="team", since=first_day)),
+        (_("By platform"), csat.csat_report(dimension="platform", since=first_day)),
+        (_("By problem type"), csat.csat_report(dimension="problem_type", since=first_day)),
     ]
     return render(
         request,

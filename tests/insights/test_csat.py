@@ -128,20 +128,25 @@ def test_the_workspace_shows_the_rating_and_comment(customer, team, platform, ag
 
 
 def test_the_csat_report_groups_per_agent_team_platform_and_problem_type(customer, team, platform, agent):
+    from insights import rollup
+
     for rating in (5, 4, 1):
         resolved_claim(customer, team, platform, rating=rating, assignee=agent)
     resolved_claim(customer, team, platform, rating=None)
-    since = timezone.now() - timedelta(days=30)
+    rollup.rollup_recent(days=1)
+    since = timezone.localdate() - timedelta(days=29)
     for dimension in ("agent", "team", "platform", "problem_type"):
         (row,) = csat.csat_report(dimension=dimension, since=since)
         assert (row.rated, row.low) == (3, 1)
         assert row.average == pytest.approx(10 / 3)
     (agent_row,) = csat.csat_report(dimension="agent", since=since)
     assert agent_row.label == agent.staff_number
+    assert csat.csat_report(dimension="team", since=timezone.localdate() + timedelta(days=1)) == []
 
 
 def test_the_csat_page_is_for_supervisors_only(customer, team, platform, agent, supervisor, login_as):
-    resolved_claim(customer, team, platform, rating=1, rating_comment="很差")
+    claim = resolved_claim(customer, team, platform)
+    services.claim_rate(claim=claim, actor=customer, rating=1, comment="很差")
     assert login_as(agent).get("/agent/insights/csat/").status_code == 404
     page = login_as(supervisor).get("/agent/insights/csat/")
     assert page.status_code == 200 and "很差" in page.content.decode()

@@ -52,7 +52,9 @@ def claims(platform, day):
 
 def rows(day) -> dict:
     return {
-        (r.grain, r.platform_id, r.team_id, r.problem_type_id): {f: getattr(r, f) for f in FIGURES}
+        (r.grain, r.platform_id, r.team_id, r.problem_type_id, r.assignee_id): {
+            f: getattr(r, f) for f in FIGURES
+        }
         for r in DailyRollup.objects.filter(day=day)
     }
 
