@@ -93,7 +93,7 @@ def main() -> None:
     )
     _measure("analytics CSV, 90 days", lambda _i: ok(web.get("/agent/insights/export.csv?days=90")), RUNS)
     _measure(
-        "CSAT report, 30 days (claims, not roll-up)",
+        "CSAT report, 30 days",
         lambda _i: ok(web.get("/agent/insights/csat/?days=30")),
         10,
     )
