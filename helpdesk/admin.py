@@ -79,10 +79,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "source", "ip"]
+    list_display = ["at", "who", "action", "object_type", "object_id", "source", "ip"]
     list_filter = ["action", "object_type", "source"]
     search_fields = ["object_id", "actor_label", "action"]
     date_hierarchy = "at"
+    list_select_related = ["actor"]
+    # The row keeps the e-mail it was written with (append-only); pages show the account as it is now, so
+    # a deleted person appears under their pseudonym (insights/privacy.py), not their old address.
+    exclude = ["actor_label"]
+    readonly_fields = ["who"]
+
+    @admin.display(description=_("actor"))
+    def who(self, entry: AuditEntry) -> str:
+        return entry.actor.email if entry.actor is not None else entry.actor_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -306,6 +306,10 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_preference")
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
+    # Consent (PIPL): when the person last turned each channel on or off (null: never chose; e-mail is on
+    # by default for claim updates, SMS only by choice).
+    email_consent_at = models.DateTimeField(_("e-mail choice made"), null=True, blank=True)
+    sms_consent_at = models.DateTimeField(_("SMS choice made"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")

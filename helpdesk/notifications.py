@@ -280,8 +280,14 @@ def notification_preference_set(*, user: User, email: bool, sms_enabled: bool) -
     with transaction.atomic():
         preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
         before = {"email": preference.email, "sms": preference.sms}
+        now = timezone.now()
+        # Consent is recorded with its time whenever a channel is switched (or chosen for the first time).
+        if preference.email != email or preference.email_consent_at is None:
+            preference.email_consent_at = now
+        if preference.sms != sms_enabled or preference.sms_consent_at is None:
+            preference.sms_consent_at = now
         preference.email, preference.sms = email, sms_enabled
-        preference.save(update_fields=["email", "sms"])
+        preference.save(update_fields=["email", "sms", "email_consent_at", "sms_consent_at"])
         audit_record(
             actor=user,
             action="notification.preferences",

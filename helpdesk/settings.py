@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "contacts",
     "tickets",
     "integrations",
+    "insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -358,6 +359,15 @@ OUTBOX_LEASE = env.duration("OUTBOX_LEASE", timedelta(minutes=2))
 # deliveries (delivered or given up); Idempotency-Key records go after IDEMPOTENCY_KEY_TTL.
 OUTBOX_RETENTION = env.duration("OUTBOX_RETENTION", timedelta(days=14))
 WEBHOOK_DELIVERY_RETENTION = env.duration("WEBHOOK_DELIVERY_RETENTION", timedelta(days=30))
+# Personal data (insights/privacy.py; run by helpdesk.prune): a closed claim's personal fields and evidence
+# are erased this long after it closed, scam-report screenshots this long after the report.
+RETENTION_CLOSED_CLAIMS = env.duration("RETENTION_CLOSED_CLAIMS", timedelta(days=3 * 365))
+RETENTION_SCAM_REPORTS = env.duration("RETENTION_SCAM_REPORTS", timedelta(days=365))
+# Account deletion waits this long (cancellable), a data export's link lives this long.
+ACCOUNT_DELETION_COOLING_OFF = env.duration("ACCOUNT_DELETION_COOLING_OFF", timedelta(days=7))
+DATA_EXPORT_TTL = env.duration("DATA_EXPORT_TTL", timedelta(hours=24))
+# A public scorecard figure is shown only where at least this many claims back it.
+SCORECARD_MIN_CLAIMS = env.integer("SCORECARD_MIN_CLAIMS", 20, minimum=1)
 PRUNE_BATCH_SIZE = env.integer("PRUNE_BATCH_SIZE", 1000, minimum=1, maximum=100_000)
 # Idempotency-Key records are kept this long (helpdesk/api/idempotency.py).
 IDEMPOTENCY_KEY_TTL = env.duration("IDEMPOTENCY_KEY_TTL", timedelta(hours=24))
@@ -375,6 +385,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 900.0},
     "integrations-match-events": {"task": "integrations.match_events", "schedule": 10.0},
+    # Yesterday's and today's roll-up rows and the platform scorecards (insights/rollup.py).
+    "insights-rollup": {"task": "insights.rollup", "schedule": 900.0},
+    "insights-deletions": {"task": "insights.run_due_deletions", "schedule": 3600.0},
 }
 
 # --- API --------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ accounts = [
 ]
 
 urlpatterns = [
+    path("", include("insights.urls")),
     path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("agent/reports/sla/", sla_views.sla_report_view, name="sla_report"),
     path("agent/supervisor/merchants/", include("integrations.urls")),
     path("agent/", include("tickets.agent_urls")),
+    path("api/v1/", include("insights.api.urls")),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/v1/", include("contacts.api.urls")),
     path("api/v1/", include("tickets.api.urls")),

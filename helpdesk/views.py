@@ -350,5 +350,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notification_settings")
     return render(
-        request, "notifications/settings.html", {"form": form, "has_phone": user.has_verified_phone}
+        request,
+        "notifications/settings.html",
+        {"form": form, "has_phone": user.has_verified_phone, "preference": preference},
     )

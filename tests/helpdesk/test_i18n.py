@@ -11,7 +11,17 @@ import pytest
 from tests.conftest import missing_service
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["manage.py", "helpdesk", "contacts", "tickets", "integrations", "templates", "locale", "static/js"]
+SOURCES = [
+    "manage.py",
+    "helpdesk",
+    "contacts",
+    "tickets",
+    "integrations",
+    "insights",
+    "templates",
+    "locale",
+    "static/js",
+]
 
 
 def test_the_committed_catalogues_are_complete():
