@@ -339,9 +339,9 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
             item.exact = (key,)
         elif kind == "email":
             item.exact = (key,)
-            item.host = _host(key.rpartition("@")[2])
+            item.host = _host_of_key(key.rpartition("@")[2])
         elif kind == "url":
-            item.host = _host(key)
+            item.host = _host_of_key(key)
         elif kind in ("wechat", "qq"):
             item.exact = (key.partition(":")[2],)
         items.append(item)
@@ -351,6 +351,12 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
     domains = _domains(items)
     protected = {item.report_key for item in items if _vouched(item, channels, domains)}
     return protected | _published_under([item for item in items if item.report_key not in protected])
+
+
+def _host_of_key(host: str) -> _Host | None:
+    """A report key's host (keys are hosts already: see ``report_key``) read like any link's."""
+    address = browser_url(host)
+    return _host(address) if address is not None else None
 
 
 def _published_under(items: list[_Item]) -> set[str]:
