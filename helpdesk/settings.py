@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "contacts",
     "tickets",
+    "helpcentre",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -184,6 +184,12 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     platform = request.GET.get("platform")
     if platform:
         initial["platform"] = platform
+    # The help assistant's hand-over (helpcentre.assistant.PREFILL_KEY): what the user told it, once.
+    prefill = request.session.pop("claim_prefill", None)
+    if isinstance(prefill, dict):
+        for name in ("platform", "problem_type", "order_number", "description"):
+            if prefill.get(name):
+                initial[name] = str(prefill[name])[:5000]
     return initial
 
 
