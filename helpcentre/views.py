@@ -43,7 +43,9 @@ def editor_required(view: ViewFunc) -> ViewFunc:
 # --- Public ------------------------------------------------------------------------------------------
 def help_home(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {"q": "", "platform": None, "problem": None}
+    data: dict[str, Any] = (
+        form.cleaned_data if form.is_valid() else {"q": "", "platform": None, "problem": None}
+    )
     hits = None
     if data["q"]:
         hits = selectors.search(

@@ -48,3 +48,11 @@ def write(editor) -> Callable[..., Article]:
         return article
 
     return _write
+
+
+@pytest.fixture
+def help_demo(directory) -> None:
+    """The demo help articles, published through the services with the checker."""
+    from helpcentre.demo import seed
+
+    seed()
