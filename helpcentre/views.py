@@ -22,10 +22,12 @@ from helpcentre import content, presenters, selectors, services
 from helpcentre.forms import ArticleForm, SearchForm, SuggestForm
 from helpcentre.models import Article, OutcomeKind, OutcomeSource, current_language
 from helpdesk.models import User
+from tickets import drafts
 
 ViewFunc = Callable[..., HttpResponseBase]
 _FEEDBACK_KEY = "help_feedback"
 _SHOWN_KEY = "help_suggestions_shown"
+_SOLVED_KEY = "help_suggestions_solved"
 
 
 def editor_required(view: ViewFunc) -> ViewFunc:
@@ -154,16 +156,21 @@ def claim_solved(request: HttpRequest) -> HttpResponse:
     """ "This solved it" on the claim form: the flow ends here, counted for the problem type."""
     article = get_object_or_404(selectors.published_articles(), slug=request.POST.get("article", "")[:80])
     form = SuggestForm(request.POST)
-    form.is_valid()
-    problem_type = form.cleaned_data.get("problem_type") if hasattr(form, "cleaned_data") else None
-    platform = form.cleaned_data.get("platform") if hasattr(form, "cleaned_data") else None
-    services.outcome_record(
-        kind=OutcomeKind.SOLVED,
-        source=OutcomeSource.CLAIM_FORM,
-        article=article,
-        platform=platform,
-        problem_type=problem_type,
-    )
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    problem_type = data.get("problem_type")
+    platform = data.get("platform")
+    solved: list[str] = request.session.get(_SOLVED_KEY, [])
+    key = str(problem_type.pk if problem_type else "")
+    if key not in solved:  # the back button and a second click count once
+        services.outcome_record(
+            kind=OutcomeKind.SOLVED,
+            source=OutcomeSource.CLAIM_FORM,
+            article=article,
+            platform=platform,
+            problem_type=problem_type,
+        )
+        request.session[_SOLVED_KEY] = [*solved, key][-20:]
+    drafts.clear(request)  # the flow ends here: no half-filled claim waits in the session
     return render(request, "helpcentre/solved.html", {"article": article})
 
 
