@@ -9,6 +9,12 @@ from helpcentre.selectors import deflection_by_problem_type
 pytestmark = pytest.mark.django_db
 
 
+def _suggest(client, platform, problem, words):
+    return client.get(
+        "/help/suggestions/", {"platform": platform, "problem_type": problem, "description": words}
+    )
+
+
 def _ids(platform="xingyun", problem="topup-not-credited"):
     return Platform.objects.get(slug=platform).pk, ProblemType.objects.get(slug=problem).pk
 
@@ -56,7 +62,7 @@ def test_this_solved_it_ends_the_flow_and_counts_for_the_problem_type(
     help_demo, client, supervisor, login_as
 ):
     platform, problem = _ids()
-    client.get("/help/suggestions/", {"platform": platform, "problem_type": problem, "description": "没到账"})
+    _suggest(client, platform, problem, "没到账")
     other_platform, other_problem = _ids("lanjing", "trade-dispute")
     client.get(
         "/help/suggestions/",
