@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.db import connection
+
 from helpcentre import content, text
 from helpcentre.models import Article, ArticleStatus, SearchDocument
 
@@ -22,6 +26,7 @@ def document_fields(article: Article, language: str) -> dict[str, object]:
         "plain": content.plain_text(body),
         "tokens": " " + " ".join(tokens) + " ",
         "title_tokens": " " + " ".join(title_words) + " ",
+        "key_tokens": " ".join([*title_words, *markers]),
         "platform_id": article.platform_id,
         "problem_type_slugs": "|" + "|".join(slugs) + "|" if slugs else "",
         "sort_order": article.sort_order,
@@ -36,7 +41,29 @@ def rebuild(article: Article) -> None:
         SearchDocument.objects.update_or_create(
             article=article, language=language, defaults=document_fields(article, language)
         )
+    sync_vectors(article_ids=[article.pk])
     text.vocabulary_changed()
+
+
+def sync_vectors(*, article_ids: Sequence[int] | None = None) -> None:
+    """PostgreSQL: (re)write the narrow vector rows of these articles' documents (all when None)."""
+    if connection.vendor != "postgresql":
+        return
+    where = "WHERE d.article_id = ANY(%s)" if article_ids is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO helpcentre_searchvectorrow
+                (document_id, language, platform_id, sort_order, vector, key_vector)
+            SELECT d.id, d.language, d.platform_id, d.sort_order,
+                   strip(to_tsvector('simple', d.tokens)), to_tsvector('simple', d.key_tokens)
+            FROM helpcentre_searchdocument d {where}
+            ON CONFLICT (document_id) DO UPDATE SET
+                language = EXCLUDED.language, platform_id = EXCLUDED.platform_id,
+                sort_order = EXCLUDED.sort_order, vector = EXCLUDED.vector, key_vector = EXCLUDED.key_vector
+            """,  # noqa: S608 - the only formatted part is a constant
+            [list(article_ids)] if article_ids is not None else [],
+        )
 
 
 def remove(article: Article) -> None:
