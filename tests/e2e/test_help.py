@@ -56,3 +56,16 @@ def test_a_user_is_handed_over_with_what_they_said(page: Page, live_server):
     expect(page.get_by_label("订单号")).to_have_value("XY20260601001")
     expect(page.locator("textarea[name=description]")).to_contain_text("卡密用不了")
     assert HelpOutcome.objects.filter(kind="handed_over").count() == 1
+
+
+def test_the_claim_form_suggests_articles_and_this_solved_it_ends_the_flow(page: Page, live_server):
+    page.goto(live_server.url + "/claims/new/")
+    page.get_by_label("平台").select_option(label="星云卡盟")
+    page.get_by_label("遇到了什么问题").select_option(label="充值未到账")
+    page.locator("#id_description").fill("钱扣了没到账，已经等了一个小时")
+    suggestions = page.locator("#help-suggestions")
+    expect(suggestions).to_contain_text("星云卡盟：钱扣了但充值没到账怎么办")
+    suggestions.get_by_role("button", name="问题已解决").first.click()
+    expect(page.get_by_role("heading", name="很高兴帮到您")).to_be_visible()
+    assert HelpOutcome.objects.filter(kind="solved", source="claim_form").count() == 1
+    assert HelpOutcome.objects.filter(kind="shown", source="claim_form").count() == 1
