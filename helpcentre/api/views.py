@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -32,6 +32,27 @@ class HelpSearchView(APIView):
             OpenApiParameter("platform", str, required=False, description="A platform's slug."),
         ],
         responses={200: SearchOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Colloquial Chinese, one platform",
+                response_only=True,
+                status_codes=["200"],
+                value={
+                    "query": "钱扣了没到账",
+                    "results": [
+                        {
+                            "slug": "xingyun-topup-not-credited",
+                            "title": "星云卡盟：钱扣了但充值没到账怎么办",
+                            "snippet": "先别着急，钱一般不会丢。大多数充值几分钟内到账，高峰期可能要半小时。…",
+                            "platform": "xingyun",
+                            "problem_type": "topup-not-credited",
+                            "url": "/help/xingyun-topup-not-credited/",
+                            "score": 14.2,
+                        }
+                    ],
+                },
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         incoming = SearchInputSerializer(data=request.query_params)
