@@ -52,3 +52,11 @@ def article_blocks(article: Article, language: str, problem_type: ProblemType | 
         items = [i for i in recommended if not segment.kind or i["card"].channel.kind == segment.kind]
         blocks.append(Block(channels=items, all_channels=not segment.kind))
     return blocks
+
+
+def withheld_blocks(article: Article) -> list[Block]:
+    """Only the directory's channels: the article's text named a contact that is no longer official."""
+    if article.platform is None:
+        return []
+    problem_type = next(iter(article.problem_types.all()), None)
+    return [Block(channels=recommended_channels(article.platform, problem_type), all_channels=True)]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from contacts.models import Platform, ProblemType
-from helpcentre import text
+from helpcentre import content, text
 from helpcentre.models import (
     Article,
+    ArticleRevision,
     ArticleStatus,
     HelpOutcome,
     OutcomeKind,
@@ -184,6 +186,25 @@ def _snippet(plain: str, terms: dict[str, float], size: int = 120) -> str:
     start = max(0, min(positions) - 20) if positions else 0
     piece = plain[start : start + size]
     return ("…" if start else "") + piece + ("…" if start + size < len(plain) else "")
+
+
+# --- Still official? -------------------------------------------------------------------------------------
+_RECHECK_SECONDS = 60
+
+
+def no_longer_official(revision: ArticleRevision) -> list[str]:
+    """What a published revision typed that the checker no longer calls official (a number retired or
+    reported since): the page then withholds the text. Re-checked at most once a minute per revision."""
+    key = f"helpcentre:recheck:{revision.pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return list(cached)
+    refused = content.unofficial_items(
+        [revision.title_zh, revision.body_zh, revision.title_en, revision.body_en]
+    )
+    values = [r.text or r.verdict for r in refused]
+    cache.set(key, values, _RECHECK_SECONDS)
+    return values
 
 
 # --- Browsing --------------------------------------------------------------------------------------------

@@ -411,7 +411,7 @@ def words(text: str) -> list[str]:
 
 
 def problem_type_marker(slug: str) -> str:
-    return "pt" + slug.replace("-", "")
+    return "pt" + re.sub(r"[^a-z0-9]", "", slug.lower())
 
 
 def document_tokens(text: str) -> list[str]:

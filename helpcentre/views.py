@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contacts.models import Platform, ProblemType
+from contacts.models import ProblemType
 from helpcentre import content, presenters, selectors, services
 from helpcentre.forms import ArticleForm, SearchForm, SuggestForm
 from helpcentre.models import Article, OutcomeKind, OutcomeSource, current_language
@@ -80,14 +80,20 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         raise Http404
     language = current_language()
+    revision = article.current
+    assert revision is not None
+    withheld = bool(selectors.no_longer_official(revision))
     return render(
         request,
         "helpcentre/article.html",
         {
             "article": article,
-            "revision": article.current,
-            "title": article.current.title(language),  # type: ignore[union-attr]
-            "blocks": presenters.article_blocks(article, language),
+            "revision": revision,
+            "title": revision.title(language),
+            "withheld": withheld,
+            "blocks": presenters.withheld_blocks(article)
+            if withheld
+            else presenters.article_blocks(article, language),
             "answered": str(article.pk) in request.session.get(_FEEDBACK_KEY, {}),
         },
     )
@@ -266,7 +272,3 @@ def editor_archive(request: HttpRequest, slug: str) -> HttpResponse:
     services.article_archive(actor=cast(User, request.user), article=article)
     messages.success(request, _("Archived: the article is no longer shown."))
     return redirect("helpcentre:editor-list")
-
-
-def platform_by_slug(slug: str) -> Platform | None:
-    return Platform.objects.filter(slug=slug).first() if slug else None

@@ -43,7 +43,7 @@ class HelpSearchView(APIView):
                         {
                             "slug": "xingyun-topup-not-credited",
                             "title": "星云卡盟：钱扣了但充值没到账怎么办",
-                            "snippet": "先别着急，钱一般不会丢。大多数充值几分钟内到账，高峰期可能要半小时。…",
+                            "snippet": "先别着急，钱一般不会丢。大多数充值几分钟内到账…",
                             "platform": "xingyun",
                             "problem_type": "topup-not-credited",
                             "url": "/help/xingyun-topup-not-credited/",

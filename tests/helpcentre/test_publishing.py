@@ -97,3 +97,24 @@ def test_markdown_is_sanitised(directory, write, client):
     assert "&lt;script&gt;" in html  # shown as text
     assert 'href="javascript' not in html
     assert "<strong>bold</strong>" in html
+
+
+def test_a_number_suspended_after_publishing_is_withheld(directory, write, second_directory_admin, client):
+    from django.core.cache import cache
+
+    from contacts import services as directory
+    from contacts.models import ContactChannel
+
+    write(
+        "typed",
+        platform="xingyun",
+        types=("topup-not-credited",),
+        body_zh="拨打理赔热线 400-612-3456。\n\n[[channels]]",
+    )
+    assert "400-612-3456。" in client.get("/help/typed/").content.decode()
+    hotline = ContactChannel.objects.get(canonical_value__contains="4006123456")
+    directory.channel_suspend(actor=second_directory_admin, channel=hotline, reason="号码被冒用，暂停。")
+    cache.clear()
+    html = client.get("/help/typed/").content.decode()
+    assert "400-612-3456。" not in html
+    assert "no longer confirmed as official" in html or "不再确认为官方" in html
