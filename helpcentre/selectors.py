@@ -81,16 +81,26 @@ def search(
         ids = _candidates_postgresql(strong, markers, language, platform)
     else:
         ids = _candidates_portable(strong, markers, language, platform)
-    documents = SearchDocument.objects.filter(pk__in=ids).select_related("platform")
+    documents = (
+        SearchDocument.objects.filter(pk__in=ids)
+        .select_related("platform", "article")
+        .only(
+            "article__slug",
+            "platform__slug",
+            "title",
+            "plain",
+            "tokens",
+            "title_tokens",
+            "problem_type_slugs",
+            "sort_order",
+        )
+    )
     scored = [(_score(doc, terms, intents, platform), doc) for doc in documents]
     scored.sort(key=lambda item: (-item[0], item[1].sort_order, item[1].article_id))
-    slugs = dict(
-        Article.objects.filter(pk__in=[d.article_id for _s, d in scored[:limit]]).values_list("pk", "slug")
-    )
     return [
         Hit(
             article_id=doc.article_id,
-            slug=slugs[doc.article_id],
+            slug=doc.article.slug,
             title=doc.title,
             snippet=_snippet(doc.plain, terms),
             platform_slug=doc.platform.slug if doc.platform else None,
