@@ -126,9 +126,13 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Claim-form suggestions (deflection) ----------------------------------------------------------------
+@require_POST
 def claim_suggestions(request: HttpRequest) -> HttpResponse:
-    """The three best articles for what the claim form has so far (htmx swaps this fragment in)."""
-    form = SuggestForm(request.GET)
+    """The three best articles for what the claim form has so far (htmx swaps this fragment in).
+
+    POST, not GET: the description may hold personal details, which must not land in URLs and access logs.
+    """
+    form = SuggestForm(request.POST)
     if not form.is_valid():
         return render(request, "helpcentre/_suggestions.html", {"hits": []})
     platform = form.cleaned_data["platform"]

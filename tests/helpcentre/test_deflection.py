@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _suggest(client, platform, problem, words):
-    return client.get(
+    return client.post(
         "/help/suggestions/", {"platform": platform, "problem_type": problem, "description": words}
     )
 
@@ -21,7 +21,7 @@ def _ids(platform="xingyun", problem="topup-not-credited"):
 
 def test_the_claim_form_gets_the_three_best_articles(help_demo, client):
     platform, problem = _ids()
-    response = client.get(
+    response = client.post(
         "/help/suggestions/",
         {"platform": platform, "problem_type": problem, "description": "钱扣了没到账"},
         HTTP_HX_REQUEST="true",
@@ -36,7 +36,7 @@ def test_the_claim_form_gets_the_three_best_articles(help_demo, client):
 
 def test_at_most_three_articles_are_suggested(help_demo, client):
     platform, problem = _ids("lanjing", "account-stolen")
-    html = client.get(
+    html = client.post(
         "/help/suggestions/",
         {"platform": platform, "problem_type": problem, "description": "账号 被盗 冻结 卡密 充值 退款 商家"},
     ).content.decode()
@@ -46,14 +46,14 @@ def test_at_most_three_articles_are_suggested(help_demo, client):
 def test_suggestions_are_counted_once_per_flow(help_demo, client):
     platform, problem = _ids()
     for words in ("钱扣了", "钱扣了没到账", "钱扣了没到账 怎么办"):
-        client.get(
+        client.post(
             "/help/suggestions/", {"platform": platform, "problem_type": problem, "description": words}
         )
     assert HelpOutcome.objects.filter(kind="shown", source="claim_form").count() == 1
 
 
 def test_nothing_is_suggested_or_counted_without_a_problem_or_words(help_demo, client):
-    response = client.get("/help/suggestions/", {"platform": "", "problem_type": "", "description": "a"})
+    response = client.post("/help/suggestions/", {"platform": "", "problem_type": "", "description": "a"})
     assert 'name="article"' not in response.content.decode()
     assert not HelpOutcome.objects.exists()
 
@@ -64,7 +64,7 @@ def test_this_solved_it_ends_the_flow_and_counts_for_the_problem_type(
     platform, problem = _ids()
     _suggest(client, platform, problem, "没到账")
     other_platform, other_problem = _ids("lanjing", "trade-dispute")
-    client.get(
+    client.post(
         "/help/suggestions/",
         {"platform": other_platform, "problem_type": other_problem, "description": "退款"},
     )
@@ -91,7 +91,7 @@ def test_customers_and_agents_do_not_see_the_deflection_figures(help_demo, clien
 
 def test_the_claim_form_asks_the_help_centre(client, help_demo):
     html = client.get("/claims/new/").content.decode()
-    assert 'hx-get="/help/suggestions/"' in html
+    assert 'hx-post="/help/suggestions/"' in html
 
 
 def test_article_feedback_is_counted_once_per_session(help_demo, client):
@@ -101,3 +101,11 @@ def test_article_feedback_is_counted_once_per_session(help_demo, client):
     client.post("/help/xingyun-fraud/feedback/", {"solved": "yes"})
     article = Article.objects.get(slug="xingyun-fraud")
     assert (article.solved_count, article.not_solved_count) == (1, 0)
+
+
+def test_the_description_never_travels_in_a_url(help_demo, client):
+    platform, problem = _ids()
+    response = client.get(
+        "/help/suggestions/", {"platform": platform, "problem_type": problem, "description": "钱扣了没到账"}
+    )
+    assert response.status_code == 405
