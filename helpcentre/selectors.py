@@ -21,7 +21,7 @@ from helpcentre.models import (
     SearchDocument,
 )
 
-_CANDIDATES = 40
+_CANDIDATES = 25
 _MAX_TERMS = 40
 # What the index is asked for: the typed words, their pinyin and the synonyms' keywords (weight >= 0.6), at
 # most 12. The weaker pinyin windows only re-rank the candidates: each extra OR term costs the index scan.
