@@ -228,16 +228,19 @@ def editor_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             )
             try:
                 saved = services.article_save(actor=actor, data=data, article=article)
-                if action == "publish":
-                    services.article_publish(actor=actor, article=saved, note=request.POST.get("note", ""))
-                    messages.success(request, _("Published."))
-                else:
-                    messages.success(request, _("Saved as a draft. Users still see the published version."))
-                return redirect("helpcentre:editor-edit", slug=saved.slug)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-                status = 400
+                return _refused(request, form, article, exc)
+            if action != "publish":
+                messages.success(request, _("Saved as a draft. Users still see the published version."))
+                return redirect("helpcentre:editor-edit", slug=saved.slug)
+            try:
+                services.article_publish(actor=actor, article=saved, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                # Kept as a draft: the form now edits the saved article, so sending it again cannot
+                # create a second one.
+                return _refused(request, form, saved, exc)
+            messages.success(request, _("Published."))
+            return redirect("helpcentre:editor-edit", slug=saved.slug)
     elif request.method == "POST":
         status = 400
     return render(
@@ -246,6 +249,15 @@ def editor_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         {"form": form, "article": article, "preview": preview},
         status=status,
     )
+
+
+def _refused(
+    request: HttpRequest, form: ArticleForm, article: Article | None, exc: ValidationError
+) -> HttpResponse:
+    for message in exc.messages:
+        form.add_error(None, message)
+    context = {"form": form, "article": article, "preview": None}
+    return render(request, "helpcentre/editor_edit.html", context, status=400)
 
 
 def _preview_problems(form: ArticleForm) -> list[str]:

@@ -77,3 +77,14 @@ def test_the_help_pages_work_in_both_languages(help_demo, client):
 def test_an_archived_or_draft_article_is_not_shown(help_demo, editor, write, client):
     write("draft-only", platform="xingyun", publish=False)
     assert client.get("/help/draft-only/").status_code == 404
+
+
+def test_sending_a_refused_new_article_again_does_not_duplicate_it(directory, editor, login_as):
+    client = login_as(editor)
+    data = {**_form(body_zh="请拨打 400-612-9999"), "action": "publish"}
+    html = client.post("/help/editor/new/", data).content.decode()
+    assert 'action="/help/editor/new-one/"' in html
+    fixed = {**data, "body_zh": "别慌。\n\n[[channels]]"}
+    assert client.post("/help/editor/new-one/", fixed).status_code == 302
+    assert Article.objects.filter(slug="new-one").count() == 1
+    assert Article.objects.get(slug="new-one").is_published
