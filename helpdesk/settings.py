@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tickets",
     "integrations",
     "insights",
+    "helpcentre",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -188,6 +188,12 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
         value = request.GET.get(name, "").strip()
         if value:
             initial[name] = value[:500]
+    # The help assistant's hand-over (helpcentre.assistant.PREFILL_KEY): what the user told it, once.
+    prefill = request.session.pop("claim_prefill", None)
+    if isinstance(prefill, dict):
+        for name in ("platform", "problem_type", "order_number", "description"):
+            if prefill.get(name):
+                initial[name] = str(prefill[name])[:5000]
     return initial
 
 

@@ -37,7 +37,13 @@ def _content_seeders() -> list[Any]:
     from importlib import import_module
 
     seeders = []
-    for module_name in ("contacts.demo", "tickets.demo", "integrations.demo", "insights.demo"):
+    for module_name in (
+        "contacts.demo",
+        "tickets.demo",
+        "integrations.demo",
+        "insights.demo",
+        "helpcentre.demo",
+    ):
         try:
             module = import_module(module_name)
         except ModuleNotFoundError as exc:
