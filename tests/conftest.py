@@ -17,6 +17,16 @@ from tests.factories import PASSWORD, StaffFactory, UserFactory
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Plain ``pytest`` on a fresh clone works: compile the catalogues (.po → .mo) that git does not keep,
+    before any test activates a language (only stale or missing ones are rebuilt)."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compile_catalogues", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    trans_real._translations = {}
+
+
 def missing_service(reason: str) -> None:
     """Skip locally; fail in CI, where REQUIRE_SERVICES=1 promises the service is there."""
     if REQUIRE_SERVICES:
