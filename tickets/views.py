@@ -181,9 +181,10 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {"currency": "CNY"}
     if user.is_authenticated:
         initial["contact_phone"] = cast(User, user).phone
-    platform = request.GET.get("platform")
-    if platform:
-        initial["platform"] = platform
+    for name in ("platform", "problem_type"):  # from the home page's "I have a problem" flow
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            initial[name] = value
     return initial
 
 

@@ -39,3 +39,12 @@ document.addEventListener("click", function (event) {
   var target = event.target;
   if (target instanceof HTMLElement && target.hasAttribute("data-print")) window.print();
 });
+
+// A result that answers what the user just asked (the checker's overall verdict) takes focus, so screen
+// readers announce it and a phone shows it first.
+document.addEventListener("DOMContentLoaded", function () {
+  var result = document.querySelector("[data-focus-on-load]");
+  if (result instanceof HTMLElement) {
+    result.focus({ preventScroll: false });
+  }
+});
