@@ -44,7 +44,7 @@ def test_a_pasted_sms_asking_for_a_code_gets_a_danger_banner(client, demo):
     assert (
         'data-overall="danger"' in head and "data-focus-on-load" in head and 'aria-live="assertive"' in head
     )
-    assert "asks for a verification code" in head and "96110" in head
+    assert "索要验证码" in head and "96110" in head  # the page speaks Chinese by default
     assert 'data-verdict="official"' in body  # the item itself is still called official, truthfully
     assert body.index('id="check-verdict"') < body.index('name="q"')  # the result comes before the form
 
