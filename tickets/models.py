@@ -49,6 +49,7 @@ class DesiredOutcome(models.TextChoices):
     REISSUE = "reissue", _("Re-issue the goods")
     COMPENSATION = "compensation", _("Compensation")
     FREEZE_MERCHANT = "freeze_merchant", _("Freeze the merchant's account")
+    RECOVER_ACCOUNT = "recover_account", _("Recover my account")
     OTHER = "other", _("Other")
 
 
