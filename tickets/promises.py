@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from helpdesk.models import User
+from helpdesk.templatetags.claimdesk import phone
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, ClaimStatus, EventKind, SlaTarget
 from tickets.sla import renewed_due, target_window, working_days
 
@@ -163,7 +164,7 @@ def callback_promise(claim: Claim, callback: Callback | None, now: datetime) -> 
             CALLBACK,
             PENDING,
             _("An agent will call %(phone)s before %(when)s (Beijing time).")
-            % {"phone": callback.phone, "when": when(callback.due_at)},
+            % {"phone": phone(callback.phone), "when": when(callback.due_at)},
             callback.due_at,
         )
     new = renewed_due(claim, CALLBACK, callback.due_at, now)

@@ -48,3 +48,11 @@ document.addEventListener("DOMContentLoaded", function () {
     result.focus({ preventScroll: false });
   }
 });
+
+// The header menu starts open (so it works without JavaScript); on a phone it starts folded.
+(function () {
+  var menu = document.querySelector("[data-nav-menu]");
+  if (menu && window.matchMedia && window.matchMedia("(max-width: 719px)").matches) {
+    menu.removeAttribute("open");
+  }
+})();

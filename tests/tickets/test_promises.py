@@ -78,7 +78,7 @@ def test_the_high_value_policy_promises_a_call_back_in_ten_minutes(login_as, pla
         html = page(login_as, customer, claim)
     assert claim.sla_policy.name.endswith("High value")
     assert 'data-testid="callback-panel"' in html
-    assert "An agent will call 13912345678 before 2026-11-23 10:10 (Beijing time)." in html
+    assert "An agent will call +86 139 1234 5678 before 2026-11-23 10:10 (Beijing time)." in html
     assert "First reply before 2026-11-23 10:15 (Beijing time)." in html
     kinds = [e.data["target"] for e in ClaimEvent.objects.filter(claim=claim, kind=EventKind.SLA_PROMISE)]
     assert "call-back" in kinds or "callback" in kinds
@@ -138,7 +138,7 @@ def test_a_late_call_back_apologises_with_a_new_time(login_as, platform, custome
         assert callbacks.callback_sweep_overdue() == 1
     apology = "We are late: we promised to call you by 2026-11-23 10:10. Sorry."
     assert f"{apology} An agent will call you before 2026-11-23 10:20." in html
-    assert "An agent will call 13912345678 before" not in html
+    assert "An agent will call +86 139 1234 5678 before" not in html
     assert notified("promise.callback_late")[0]["context"]["due_at"] == "2026-11-23 10:20"
 
 
