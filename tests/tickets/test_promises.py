@@ -154,3 +154,17 @@ def test_waiting_on_the_customer_cancels_the_unrequested_call_back(login_as, pla
     assert 'data-testid="callback-panel"' not in html
     assert "First reply: answered at 10:02" in html
     assert "Resolution target: paused while we wait for your answer" in html
+
+
+def test_chinese_alerts_translate_the_target_and_call_a_claim_suopei():
+    from django.utils import translation
+
+    from helpdesk.models import NotificationTemplate
+    from helpdesk.notifications import render_string
+
+    breach = NotificationTemplate.objects.get(event="sla.breach", channel="in_app", language="zh-hans")
+    with translation.override("zh-hans"):
+        title = render_string(breach.subject, {"reference": "XY-1", "target_label": "first response"})
+    assert title == "XY-1：首次回复已超时"
+    filed = NotificationTemplate.objects.get(event="claim.filed", channel="in_app", language="zh-hans")
+    assert "索赔" in filed.subject and "理赔" not in filed.subject

@@ -1,0 +1,47 @@
+"""One Chinese word per concept in the notification templates (docs/glossary.md).
+
+- A customer's claim is 索赔 (the product's name 理赔台 stays; a platform's 理赔专线 is its own line).
+- SLA alerts named the target in English inside Chinese text ("first response已超时"): the label is now
+  translated when the message is rendered, in the recipient's language ({% translate target_label %}).
+
+Only text that still reads as shipped changes: a supervisor's own wording is left alone.
+"""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+BRAND = "理赔台"
+_MARK = "\x00BRAND\x00"
+LABEL = "{{ target_label }}"
+TRANSLATED_LABEL = "{% translate target_label %}"
+LOAD = "{% load i18n %}"
+
+
+def _fix(text: str) -> str:
+    if not text:
+        return text
+    fixed = text.replace(BRAND, _MARK).replace("理赔", "索赔").replace(_MARK, BRAND)
+    if LABEL in fixed:
+        fixed = fixed.replace(LABEL, TRANSLATED_LABEL)
+        if not fixed.startswith(LOAD):
+            fixed = LOAD + fixed
+    return fixed
+
+
+def forward(apps, schema_editor):
+    Template = apps.get_model("helpdesk", "NotificationTemplate")
+    for template in Template.objects.filter(language="zh-hans"):
+        subject, body = _fix(template.subject), _fix(template.body)
+        if (subject, body) != (template.subject, template.body):
+            template.subject, template.body = subject, body
+            template.save(update_fields=["subject", "body"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0008_claim_outcome_recover_account"),
+        ("tickets", "0007_promises_working_days"),
+        ("helpdesk", "0010_verified_phone_and_api_tokens"),
+    ]
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
