@@ -52,7 +52,13 @@ document.addEventListener("DOMContentLoaded", function () {
 // The header menu starts open (so it works without JavaScript); on a phone it starts folded.
 (function () {
   var menu = document.querySelector("[data-nav-menu]");
-  if (menu && window.matchMedia && window.matchMedia("(max-width: 719px)").matches) {
-    menu.removeAttribute("open");
+  if (!menu || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 719px)");
+  function fit() {
+    // Wider screens have no toggle (CSS): the menu must be open there; a phone starts folded.
+    if (phone.matches) menu.removeAttribute("open");
+    else menu.setAttribute("open", "");
   }
+  fit();
+  if (phone.addEventListener) phone.addEventListener("change", fit);
 })();

@@ -84,6 +84,7 @@ def test_the_checker_verdict_is_on_a_phones_first_screen_with_focus(
     assert box is not None and box["y"] + box["height"] <= PHONE["height"]  # on the first screen
     shot(page, f"check-danger-390-{language}")
     page.set_viewport_size(DESKTOP)
+    expect(page.locator(".main-nav")).to_be_visible()  # growing past phone width opens the menu
     shot(page, f"check-danger-1366-{language}")
 
 
