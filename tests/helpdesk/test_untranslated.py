@@ -47,6 +47,7 @@ ALLOWED = {
     "vip",
     "claimdesk",
     "alipay",
+    "sla",
     "github",
     "email",
     "mb",
@@ -162,6 +163,26 @@ def test_the_customer_pages_speak_chinese(zh, login_as, customer, demo_directory
     ):
         assert_chinese(client.get(path))
     assert_chinese(client.post("/claims/new/", {"amount": "abc"}))  # the error summary too
+
+
+def test_the_staff_pages_speak_chinese(login_as, supervisor, agent, directory_admin, demo_directory):
+    """Staff pages too (the routing page is left out: its rule names and conditions are data)."""
+    from tests.factories import TeamFactory, join_team
+
+    team = TeamFactory(slug="zh-check", name="中文组")
+    join_team(agent, team)
+    claim = ClaimFactory(team=team)
+    pages = (
+        (agent, ["/agent/queue/", "/agent/callbacks/", f"/agent/tickets/{claim.reference}/"]),
+        (supervisor, ["/agent/supervisor/", "/agent/reports/sla/"]),
+        (directory_admin, ["/directory/", "/directory/reports/", "/directory/appeals/"]),
+    )
+    for user, paths in pages:
+        client = login_as(user)
+        client.cookies["claimdesk_language"] = "zh-hans"
+        for path in paths:
+            assert_chinese(client.get(path))
+        client.logout()
 
 
 @pytest.fixture
