@@ -40,7 +40,7 @@ from tickets.models import (
     SlaTarget,
     TeamMembership,
 )
-from tickets.promises import CANCELLED, LATE, NEEDS_PHONE, PENDING, promise_record, when
+from tickets.promises import CANCELLED, LATE, NEEDS_PHONE, PENDING, promise_event, promise_record, when
 from tickets.sla import callback_due, renewed_due
 
 CUSTOMER, HIGH_VALUE, BREACH, AGENT = "customer", "high_value", "breach", "agent"
@@ -336,10 +336,13 @@ def _tell_customers_late(callback_ids: list[int], now: datetime) -> None:
     """The promised call did not happen in time: apologise and name the new time (the page says the same,
     tickets.promises), and record the changed promise on the timeline."""
     items = []
+    events = []
     for callback in Callback.objects.filter(pk__in=callback_ids).select_related("claim"):
         claim = callback.claim
         new = renewed_due(claim, SlaTarget.CALLBACK, callback.due_at, now)
-        promise_record(claim, target=SlaTarget.CALLBACK, state=LATE, due=new, was=callback.due_at, now=now)
+        events.append(
+            promise_event(claim, target=SlaTarget.CALLBACK, state=LATE, due=new, was=callback.due_at, now=now)
+        )
         items.append(
             NotifyItem(
                 user_ids=[claim.customer_id],
@@ -349,6 +352,7 @@ def _tell_customers_late(callback_ids: list[int], now: datetime) -> None:
                 dedupe_key=f"callback-late:{callback.pk}:{callback.due_at.isoformat()}",
             )
         )
+    ClaimEvent.objects.bulk_create(events)
     notify_many(items)
 
 

@@ -220,6 +220,25 @@ def promise_event_text(data: dict[str, object]) -> str:
 
 
 # --- Writing (inside the caller's transaction) ------------------------------------------------------------
+def promise_event(
+    claim: Claim,
+    *,
+    target: str,
+    state: str,
+    now: datetime,
+    due: datetime | None = None,
+    was: datetime | None = None,
+    actor: User | None = None,
+) -> ClaimEvent:
+    """The ``SLA_PROMISE`` timeline entry, unsaved (a sweep writes many with one ``bulk_create``)."""
+    data: dict[str, str] = {"target": str(target), "state": state}
+    if due is not None:
+        data["due"] = due.isoformat()
+    if was is not None:
+        data["was"] = was.isoformat()
+    return ClaimEvent(claim=claim, kind=EventKind.SLA_PROMISE, actor=actor, data=data, created_at=now)
+
+
 def promise_record(
     claim: Claim,
     *,
@@ -230,14 +249,9 @@ def promise_record(
     was: datetime | None = None,
     actor: User | None = None,
 ) -> ClaimEvent:
-    data: dict[str, str] = {"target": str(target), "state": state}
-    if due is not None:
-        data["due"] = due.isoformat()
-    if was is not None:
-        data["was"] = was.isoformat()
-    return ClaimEvent.objects.create(
-        claim=claim, kind=EventKind.SLA_PROMISE, actor=actor, data=data, created_at=now
-    )
+    event = promise_event(claim, target=target, state=state, now=now, due=due, was=was, actor=actor)
+    event.save(force_insert=True)
+    return event
 
 
 def promises_record_clocks(claim: Claim, now: datetime) -> None:

@@ -35,6 +35,7 @@ from helpdesk.notifications import NotifyItem, notify_many
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
+    ClaimEvent,
     ClaimStatus,
     Priority,
     SlaCalendar,
@@ -515,10 +516,11 @@ def _alert(crossings: list[Crossing]) -> None:
 def _tell_customers_late(crossings: list[Crossing], claims: dict[int, Claim]) -> None:
     """A missed first reply or resolution: the customer gets an apology and the new time, and the claim's
     timeline records the changed promise (tickets.promises names the same time on the page)."""
-    from tickets.promises import LATE, promise_record, when
+    from tickets.promises import LATE, promise_event, when
 
     now = timezone.now()
     items = []
+    events = []
     for crossing in crossings:
         claim = claims.get(crossing.claim_id)
         if (
@@ -530,7 +532,9 @@ def _tell_customers_late(crossings: list[Crossing], claims: dict[int, Claim]) ->
         ):
             continue
         new = renewed_due(claim, crossing.target, crossing.due_at, now)
-        promise_record(claim, target=crossing.target, state=LATE, due=new, was=crossing.due_at, now=now)
+        events.append(
+            promise_event(claim, target=crossing.target, state=LATE, due=new, was=crossing.due_at, now=now)
+        )
         items.append(
             NotifyItem(
                 user_ids=[claim.customer_id],
@@ -540,6 +544,7 @@ def _tell_customers_late(crossings: list[Crossing], claims: dict[int, Claim]) ->
                 dedupe_key=f"promise-late:{crossing.id}",
             )
         )
+    ClaimEvent.objects.bulk_create(events)
     notify_many(items)
 
 
