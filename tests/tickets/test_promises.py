@@ -168,3 +168,22 @@ def test_chinese_alerts_translate_the_target_and_call_a_claim_suopei():
     assert title == "XY-1：首次回复已超时"
     filed = NotificationTemplate.objects.get(event="claim.filed", channel="in_app", language="zh-hans")
     assert "索赔" in filed.subject and "理赔" not in filed.subject
+
+
+def test_the_filed_notification_states_the_promises(platform, customer):
+    from django.utils import translation
+
+    from helpdesk.models import Notification
+    from helpdesk.outbox import relay
+
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    with time_machine.travel(MONDAY_10, tick=False):
+        file_claim(platform, customer, problem_type=problem_type("duplicate-charge"))
+        with translation.override("en"):
+            while relay():
+                pass
+    body = Notification.objects.get(user=customer, event="claim.filed").body
+    assert body.endswith("First reply before 2026-11-23 12:00; we aim to resolve it by 2026-11-26 10:00."), (
+        body
+    )
