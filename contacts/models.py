@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts import hours
@@ -29,7 +29,7 @@ class ProblemType(models.Model):
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.NORMAL
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -125,7 +125,7 @@ def platform_search_text(name: str, aliases: list[str], slug: str) -> str:
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("proposal status", "Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -380,7 +380,7 @@ class ContactChannel(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=100)
 
     state = models.CharField(
         _("state"), max_length=16, choices=ChannelState.choices, default=ChannelState.DRAFT

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from contacts import checker, jsonld, lookalike, presenters, selectors, services
 from contacts.checker import present
+from contacts.checker.overall import overall
 from contacts.forms import (
     ApproveForm,
     ChannelForm,
@@ -47,6 +48,7 @@ from contacts.models import (
     ScamReport,
 )
 from contacts.recommend import recommend
+from contacts.search_assist import checkable, platform_suggestions
 from contacts.values import channel_values, diff
 from helpdesk import uploads
 from helpdesk.middleware import client_ip
@@ -58,7 +60,12 @@ ViewFunc = Callable[..., HttpResponseBase]
 # --- Public -------------------------------------------------------------------------------------------
 def home(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
-    results = selectors.platform_search(query=search.cleaned_data["q"]) if search.is_valid() else []
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    if query and checkable(query):
+        # A phone number, link or e-mail address typed into the platform search: the checker answers that.
+        return redirect(f"{reverse('check')}?{urlencode({'q': query})}")
+    results = selectors.platform_search(query=query) if query else []
+    suggestions = platform_suggestions(query) if query and not results else []
     flow = ProblemFlowForm(
         request.GET if "problem" in request.GET else None,
         initial={"platform": request.GET.get("platform", "")[:60]},  # from a platform page's link
@@ -72,11 +79,16 @@ def home(request: HttpRequest) -> HttpResponse:
             urgency=flow.cleaned_data["urgency"],
             at=timezone.now(),
         )
-        recommendation = {"platform": platform, "ordered": presenters.recommendations(ordered)}
+        recommendation = {
+            "platform": platform,
+            "problem": flow.cleaned_data["problem"],
+            "ordered": presenters.recommendations(ordered),
+        }
     context = {
         "search": search,
         "results": results,
-        "searched": search.is_valid() and bool(search.cleaned_data["q"]),
+        "searched": bool(query),
+        "suggestions": suggestions,
         "flow": flow,
         "platforms": results or selectors.active_platforms(),
         "recommendation": recommendation,
@@ -398,13 +410,21 @@ def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(data)
     results: list[dict[str, Any]] = []
     problem = ""
+    verdict = None
     if form.is_bound and form.is_valid():
         try:
             text = form.cleaned_data["q"] if request.method == "POST" else present.query_from_request(request)
             results = present.outcome_json(checker.check(text))["results"]
+            verdict = overall(text, results)
         except checker.InputProblem as exc:
             problem = present.problem_message(exc.code)
-    context = {"form": form, "results": results, "problem": problem, "checked": form.is_bound and not problem}
+    context = {
+        "form": form,
+        "results": results,
+        "problem": problem,
+        "checked": form.is_bound and not problem,
+        "overall": verdict,
+    }
     return render(request, "contacts/check.html", context, status=400 if problem else 200)
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.identifiers import canonical_email
 
@@ -379,7 +380,7 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("delivery status", "Pending")
     SUCCEEDED = "succeeded", _("Delivered")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Given up")

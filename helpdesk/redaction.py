@@ -56,6 +56,7 @@ _SECRET_KEYWORDS = (
     # Short ones only as words of their own ("spin 100 times" is no PIN, "acid" no CID).
     r"(?<![a-z])(?:pwd|pin|otp|cvv2|cvc2|cvn2|cvv|cvc|cvn|cid)"
 )
+SECRET_KEYWORDS = _SECRET_KEYWORDS  # the checker's overall verdict spots messages that ask for these
 _SECRET = re.compile(
     rf"(?i)(?P<key>{_SECRET_KEYWORDS})(?P<sep>\s*(?:是|为|:|：|=|is|was|＝)\s*|\s+)?"
     rf"(?P<value>(?:[!-~０-９]|{_INV}){{3,64}})"

@@ -188,3 +188,23 @@ def phone_code_confirm(*, user: User, code: str) -> User:
             after=snapshot(locked, [*_USER_FIELDS, "phone_verified_at"]),
         )
     return locked
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember the language a person chose on the site, so their notifications (rendered later, by the
+    outbox relay, in ``user.language``) speak it too. Returns whether it changed."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    if language not in supported or user.language == language:
+        return False
+    with transaction.atomic():
+        before = user.language
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        audit_record(
+            actor=user,
+            action="user.language_set",
+            obj=user,
+            before={"language": before},
+            after={"language": language},
+        )
+    return True

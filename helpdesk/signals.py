@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -16,6 +17,12 @@ from helpdesk.models import CalendarDay, User
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit_record(actor=user, action="user.login", obj=user)
+    chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME) if request else None
+    if chosen:
+        # The language picked before signing in is the one their notifications should speak.
+        from helpdesk.services import user_language_set
+
+        user_language_set(user=user, language=chosen)
 
 
 @receiver(user_logged_out)

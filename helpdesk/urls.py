@@ -52,6 +52,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/badge/", views.notification_badge, name="notification_badge"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("i18n/setlang/", views.set_language, name="set_language"),  # also remembers it for notifications
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("claims/", include("tickets.urls")),

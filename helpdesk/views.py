@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
@@ -35,6 +36,14 @@ from helpdesk.identifiers import canonical_email
 from helpdesk.middleware import client_ip
 from helpdesk.models import NotificationPreference, User
 from helpdesk.params import BadParameter
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in person also their stored language (notifications)."""
+    response = i18n_views.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.user_language_set(user=cast(User, request.user), language=request.POST.get("language", ""))
+    return response
 
 
 @require_GET

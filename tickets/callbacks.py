@@ -34,10 +34,14 @@ from tickets.models import (
     CallbackStatus,
     Claim,
     ClaimEvent,
+    ClaimStatus,
     EventKind,
     Priority,
+    SlaTarget,
+    TeamMembership,
 )
-from tickets.sla import callback_due
+from tickets.promises import CANCELLED, LATE, NEEDS_PHONE, PENDING, promise_event, promise_record, when
+from tickets.sla import callback_due, renewed_due
 
 CUSTOMER, HIGH_VALUE, BREACH, AGENT = "customer", "high_value", "breach", "agent"
 
@@ -93,6 +97,7 @@ def _create(
         data={"due": callback.due_at.isoformat(), "reason": reason},
         created_at=now,
     )
+    promise_record(claim, target=SlaTarget.CALLBACK, state=PENDING, due=callback.due_at, now=now, actor=actor)
     audit_record(
         actor=actor,
         action="callback.requested",
@@ -157,16 +162,76 @@ def callback_request(
 
 def callback_for_new_claim(claim: Claim, now: datetime) -> Callback | None:
     """High-value claims get a proactive call-back as they are filed (in claim_create's transaction)."""
-    if not claim.is_high_value or not claim.contact_phone:
+    if not claim.is_high_value:
+        return None
+    if not claim.contact_phone:
+        _ask_for_phone(claim, now)
         return None
     return _create(claim=claim, phone=claim.contact_phone, reason=HIGH_VALUE, now=now, actor=None)
 
 
+def _ask_for_phone(claim: Claim, now: datetime) -> None:
+    """A high-value claim promises a call-back, but the customer gave no number: the claim page asks for
+    one (tickets.promises), the customer is told, and the team is alerted so someone can follow up."""
+    if callback_due(claim, now) is None:
+        return
+    promise_record(claim, target=SlaTarget.CALLBACK, state=NEEDS_PHONE, now=now)
+    context = {"reference": claim.reference}
+    notify(
+        user_ids=[claim.customer_id],
+        event="callback.phone_needed",
+        context=context,
+        url=f"/claims/{claim.reference}/",
+        dedupe_key=f"callback-phone:{claim.pk}",
+    )
+    staff: set[int] = set()
+    if claim.team_id is not None:
+        staff.update(TeamMembership.objects.filter(team_id=claim.team_id).values_list("user_id", flat=True))
+    if claim.assignee_id:
+        staff.add(claim.assignee_id)
+    if not staff:
+        staff.update(User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("pk", flat=True))
+    notify(
+        user_ids=staff,
+        event="callback.phone_missing",
+        context=context,
+        url=f"/agent/tickets/{claim.reference}/",
+        dedupe_key=f"callback-phone-missing:{claim.pk}",
+    )
+
+
+def callbacks_on_status_change(claim: Claim, status: str, now: datetime, actor: User | None) -> int:
+    """A claim that waits on the customer's written answer keeps no call-back we offered unasked (the
+    customer's own request stays); a finished claim keeps none. Returns how many were cancelled."""
+    pending = Callback.objects.select_for_update().filter(claim=claim, status=CallbackStatus.PENDING)
+    if status == ClaimStatus.WAITING_ON_CUSTOMER:
+        pending = pending.exclude(reason=CUSTOMER)
+    elif status in OPEN_STATUSES:
+        return 0
+    cancelled = 0
+    for callback in pending:
+        callback.status, callback.closed_at = CallbackStatus.CANCELLED, now
+        callback.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=actor,
+            action="callback.cancelled",
+            obj=callback,
+            before={"status": CallbackStatus.PENDING},
+            after={"status": CallbackStatus.CANCELLED, "claim_status": status},
+        )
+        cancelled += 1
+    if cancelled and status == ClaimStatus.WAITING_ON_CUSTOMER:
+        promise_record(claim, target=SlaTarget.CALLBACK, state=CANCELLED, now=now, actor=actor)
+    return cancelled
+
+
 def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> int:
     """The SLA sweep found these first responses breached: urgent ones with a phone get a call-back."""
-    urgent = Claim.objects.filter(
-        pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES
-    ).exclude(contact_phone="")
+    urgent = (
+        Claim.objects.filter(pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES)
+        .exclude(contact_phone="")
+        .exclude(status=ClaimStatus.WAITING_ON_CUSTOMER)
+    )
     made = 0
     numbers: dict[int, str] = {}
     for claim in urgent.only("id", "reference", "customer_id", "platform_id", "contact_phone", "assignee_id"):
@@ -267,6 +332,30 @@ def with_caller_numbers(callbacks: list[Callback]) -> list[Callback]:
     return callbacks
 
 
+def _tell_customers_late(callback_ids: list[int], now: datetime) -> None:
+    """The promised call did not happen in time: apologise and name the new time (the page says the same,
+    tickets.promises), and record the changed promise on the timeline."""
+    items = []
+    events = []
+    for callback in Callback.objects.filter(pk__in=callback_ids).select_related("claim"):
+        claim = callback.claim
+        new = renewed_due(claim, SlaTarget.CALLBACK, callback.due_at, now)
+        events.append(
+            promise_event(claim, target=SlaTarget.CALLBACK, state=LATE, due=new, was=callback.due_at, now=now)
+        )
+        items.append(
+            NotifyItem(
+                user_ids=[claim.customer_id],
+                event="promise.callback_late",
+                context={"reference": claim.reference, "was": when(callback.due_at), "due_at": when(new)},
+                url=f"/claims/{claim.reference}/",
+                dedupe_key=f"callback-late:{callback.pk}:{callback.due_at.isoformat()}",
+            )
+        )
+    ClaimEvent.objects.bulk_create(events)
+    notify_many(items)
+
+
 def callback_sweep_overdue(*, now: datetime | None = None, batch_size: int = 1000) -> int:
     """Alert once for each pending call-back past its due time (set-based: one UPDATE … claims them)."""
     now = now or timezone.now()
@@ -286,6 +375,7 @@ def callback_sweep_overdue(*, now: datetime | None = None, batch_size: int = 100
         rows = Callback.objects.filter(pk__in=ids).values(
             "pk", "due_at", "owner_id", "claim__reference", "claim__assignee_id"
         )
+        _tell_customers_late(ids, now)
         items = [
             NotifyItem(
                 user_ids=sorted(

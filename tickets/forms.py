@@ -22,6 +22,19 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 # Problem types whose claims need to know when the customer lost access to their account.
 ACCESS_LOSS_TYPES = frozenset({"account-stolen", "account-frozen"})
+# What a purchase claim needs and a lost account does not (no order, amount or payment time to give).
+ORDER_FIELDS = ("order_number", "product", "amount", "payment_channel", "paid_at")
+# The outcomes that only make sense for a lost account.
+ACCOUNT_OUTCOMES = frozenset({DesiredOutcome.RECOVER_ACCOUNT})
+# The form's steps (fieldsets), in order: (anchor, title, fields). The template shows them as a progress
+# list and the error summary links each error to its field.
+CLAIM_STEPS = (
+    ("step-problem", _("Platform and problem"), ("platform", "problem_type")),
+    ("step-order", _("The order"), (*ORDER_FIELDS, "currency", "transaction_id")),
+    ("step-details", _("Details and what you want"), ("access_lost_at", "description", "desired_outcome")),
+    ("step-evidence", _("Evidence"), ("evidence",)),
+    ("step-contact", _("How to reach you"), ("contact_phone", "preferred_contact")),
+)
 # What evidence helps most, per problem type (shown on the form when that type is chosen).
 EVIDENCE_HINTS: dict[str, Any] = {
     "topup-not-credited": _(
@@ -79,13 +92,17 @@ class ClaimForm(forms.Form):
     )
     order_number = forms.CharField(
         label=_("Order number"),
+        required=False,
         max_length=64,
         help_text=_("As shown on the platform's order page."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    product = forms.CharField(label=_("Product"), max_length=120, help_text=_("E.g. 100-yuan game card."))
+    product = forms.CharField(
+        label=_("Product"), max_length=120, required=False, help_text=_("E.g. 100-yuan game card.")
+    )
     amount = forms.DecimalField(
         label=_("Amount paid"),
+        required=False,
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
@@ -94,9 +111,12 @@ class ClaimForm(forms.Form):
         error_messages={"invalid": _("Enter the amount as a number, e.g. 100 or 99.50.")},
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="CNY")
-    payment_channel = forms.ChoiceField(label=_("Paid with"), choices=PaymentChannel.choices)
+    payment_channel = forms.ChoiceField(
+        label=_("Paid with"), choices=[("", "---------"), *PaymentChannel.choices], required=False
+    )
     paid_at = forms.DateTimeField(
         label=_("Payment time"),
+        required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": _("Enter the payment time, e.g. 2026-05-20 14:30.")},
@@ -145,13 +165,15 @@ class ClaimForm(forms.Form):
         self.fields["problem_type"].queryset = ProblemType.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
     def clean_order_number(self) -> str:
-        return clean_identifier(self.cleaned_data.get("order_number", ""), required=True)
+        return clean_identifier(self.cleaned_data.get("order_number", ""), required=False)
 
     def clean_transaction_id(self) -> str:
         return clean_identifier(self.cleaned_data.get("transaction_id", ""), required=False)
 
     def clean_paid_at(self) -> Any:
-        paid_at = self.cleaned_data["paid_at"]
+        paid_at = self.cleaned_data.get("paid_at")
+        if paid_at is None:
+            return None
         if paid_at > timezone.now() + timedelta(minutes=5):
             raise ValidationError(_("The payment time cannot be in the future."), code="future")
         if paid_at < timezone.now() - timedelta(days=3650):
@@ -174,13 +196,44 @@ class ClaimForm(forms.Form):
         if needs_phone and not data.get("contact_phone") and "contact_phone" not in self.errors:
             self.add_error("contact_phone", _("Enter a phone number so we can call or text you."))
         problem_type = data.get("problem_type")
-        if (
-            problem_type is not None
-            and problem_type.slug in ACCESS_LOSS_TYPES
-            and not data.get("access_lost_at")
-        ) and "access_lost_at" not in self.errors:
+        lost_account = problem_type is not None and problem_type.slug in ACCESS_LOSS_TYPES
+        if lost_account and not data.get("access_lost_at") and "access_lost_at" not in self.errors:
             self.add_error("access_lost_at", _("Tell us when you lost access to the account."))
+        if lost_account:
+            # A lost account has no order to name: what is left empty gets a neutral value.
+            data["order_number"] = data.get("order_number") or ""
+            data["product"] = data.get("product") or ""
+            data["amount"] = data.get("amount") or Decimal("0.00")
+            data["payment_channel"] = data.get("payment_channel") or PaymentChannel.OTHER
+            data["paid_at"] = data.get("paid_at") or data.get("access_lost_at") or timezone.now()
+        else:
+            for name in ORDER_FIELDS:
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        outcome = data.get("desired_outcome")
+        if outcome in ACCOUNT_OUTCOMES and not lost_account and "desired_outcome" not in self.errors:
+            self.add_error(
+                "desired_outcome", _("“Recover my account” is for a stolen or frozen account only.")
+            )
         return data
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor, label, message) for each error, in the order of the form's steps."""
+        rows: list[tuple[str, str, str]] = [("", "", str(e)) for e in self.non_field_errors()]
+        for _anchor, _title, names in CLAIM_STEPS:
+            for name in names:
+                if name in self.errors and name in self.fields:
+                    anchor = self[name].id_for_label or self[name].auto_id or name
+                    if name == "desired_outcome":
+                        anchor = f"{self[name].auto_id}_0"
+                    rows += [(str(anchor), str(self.fields[name].label), str(e)) for e in self.errors[name]]
+        return rows
+
+    def steps(self) -> list[dict[str, Any]]:
+        return [
+            {"anchor": anchor, "title": title, "number": i, "invalid": any(n in self.errors for n in names)}
+            for i, (anchor, title, names) in enumerate(CLAIM_STEPS, 1)
+        ]
 
 
 class ReplyForm(forms.Form):

@@ -19,6 +19,7 @@ from helpdesk.notifications import notify
 from helpdesk.outbox import declare_events, outbox_handler, recorded_only
 from helpdesk.webhooks import webhook_enqueue
 from tickets.models import Callback, Claim, ClaimStatus
+from tickets.promises import when
 
 # Every event tickets/ writes (services, agent_services, callbacks); outbox_write refuses any other.
 declare_events(
@@ -127,7 +128,13 @@ def on_filed(message_id: int, payload: dict[str, Any]) -> None:
     claim = _claim(payload)
     if claim is None:
         return
-    _tell_customer(claim, "claim.filed", message_id)
+    # The promises made at filing (tickets.promises states them the same way on the claim page).
+    promised = {}
+    if claim.first_response_due_at:
+        promised["first_reply_due"] = when(claim.first_response_due_at)
+    if claim.resolution_due_at:
+        promised["resolution_due"] = when(claim.resolution_due_at)
+    _tell_customer(claim, "claim.filed", message_id, **promised)
     _webhook(claim, "claim.filed", message_id)
 
 

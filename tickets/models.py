@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, Concat, Least, Lower
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Platform, ProblemType
@@ -49,6 +49,7 @@ class DesiredOutcome(models.TextChoices):
     REISSUE = "reissue", _("Re-issue the goods")
     COMPENSATION = "compensation", _("Compensation")
     FREEZE_MERCHANT = "freeze_merchant", _("Freeze the merchant's account")
+    RECOVER_ACCOUNT = "recover_account", _("Recover my account")
     OTHER = "other", _("Other")
 
 
@@ -538,7 +539,7 @@ class SlaPolicy(models.Model):
     ``position`` wins; empty conditions match everything."""
 
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveIntegerField(_("order"), default=100)
+    position = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=100)
     active = models.BooleanField(_("active"), default=True)
     platforms = models.ManyToManyField(Platform, verbose_name=_("platforms"), blank=True)
     problem_types = models.ManyToManyField(ProblemType, verbose_name=_("problem types"), blank=True)

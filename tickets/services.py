@@ -27,7 +27,7 @@ from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact, redact_fields
 from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets import triage
-from tickets.callbacks import callback_for_new_claim
+from tickets.callbacks import callback_for_new_claim, callbacks_on_status_change
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -37,6 +37,7 @@ from tickets.models import (
     Evidence,
     PlatformClaimPolicy,
 )
+from tickets.promises import promises_record_clocks
 from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
 from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
@@ -390,6 +391,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 },
             )
             outbox_write(event="claim.filed", payload={"claim_id": claim.pk})
+            promises_record_clocks(claim, now)  # the SLA_PROMISE timeline entries the customer reads
             callback_for_new_claim(claim, now)  # high-value claims: a proactive call-back
     except BaseException:
         _discard_files(stored)
@@ -429,6 +431,7 @@ def _change_status(
         setattr(claim, name, value)
         fields.append(name)
     claim.save(update_fields=fields)
+    callbacks_on_status_change(claim, status, claim.updated_at, actor)
     ClaimEvent.objects.create(
         claim=claim,
         kind=kind,
@@ -481,6 +484,7 @@ def claim_reply(*, claim: Claim, author: User, body: str) -> ClaimEvent:
         claim.status = ClaimStatus.OPEN
         fields.append("status")
         fields += sla_on_status_change(claim, ClaimStatus.WAITING_ON_CUSTOMER, ClaimStatus.OPEN, now)
+        promises_record_clocks(claim, now)  # the paused promises moved on: the new times
     fields += sla_on_customer_reply(claim, now)
     claim.save(update_fields=sorted(set(fields)))
     audit_record(actor=author, action="claim.customer_replied", obj=claim, after={"event": event.pk})

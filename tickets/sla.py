@@ -35,6 +35,7 @@ from helpdesk.notifications import NotifyItem, notify_many
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
+    ClaimEvent,
     ClaimStatus,
     Priority,
     SlaCalendar,
@@ -478,9 +479,10 @@ def _alert(crossings: list[Crossing]) -> None:
     claims = {
         c.pk: c
         for c in Claim.objects.filter(pk__in={x.claim_id for x in crossings}).only(
-            "id", "reference", "assignee_id", "team_id"
+            "id", "reference", "assignee_id", "team_id", "customer_id", "sla_policy_id", "status"
         )
     }
+    _tell_customers_late(crossings, claims)
     supervisors = _supervisors()
     teams = _team_member_ids() if any(c.team_id for c in claims.values()) else {}
     items = []
@@ -511,9 +513,80 @@ def _alert(crossings: list[Crossing]) -> None:
     notify_many(items)
 
 
+def _tell_customers_late(crossings: list[Crossing], claims: dict[int, Claim]) -> None:
+    """A missed first reply or resolution: the customer gets an apology and the new time, and the claim's
+    timeline records the changed promise (tickets.promises names the same time on the page)."""
+    from tickets.promises import LATE, promise_event, when
+
+    now = timezone.now()
+    items = []
+    events = []
+    for crossing in crossings:
+        claim = claims.get(crossing.claim_id)
+        if (
+            claim is None
+            or crossing.level != SlaLevel.BREACH
+            or crossing.target not in (SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION)
+            or claim.status not in OPEN_STATUSES
+            or claim.status == ClaimStatus.WAITING_ON_CUSTOMER
+        ):
+            continue
+        new = renewed_due(claim, crossing.target, crossing.due_at, now)
+        events.append(
+            promise_event(claim, target=crossing.target, state=LATE, due=new, was=crossing.due_at, now=now)
+        )
+        items.append(
+            NotifyItem(
+                user_ids=[claim.customer_id],
+                event=f"promise.{crossing.target}_late",
+                context={"reference": claim.reference, "was": when(crossing.due_at), "due_at": when(new)},
+                url=f"/claims/{claim.reference}/",
+                dedupe_key=f"promise-late:{crossing.id}",
+            )
+        )
+    ClaimEvent.objects.bulk_create(events)
+    notify_many(items)
+
+
 def _team_member_ids() -> dict[int, list[int]]:
     """Members of each team (a handful of rows: read once per sweep batch)."""
     members: dict[int, list[int]] = defaultdict(list)
     for team_id, user_id in TeamMembership.objects.values_list("team_id", "user_id"):
         members[team_id].append(user_id)
     return members
+
+
+# --- What the customer is promised (tickets.promises reads these) -----------------------------------------
+def target_window(claim: Claim, target: str) -> tuple[BusinessCalendar, timedelta] | None:
+    """The claim's policy calendar and the duration of ``target``; None without a policy or target."""
+    policy = _policy_by_id(claim.sla_policy_id) or policy_for(claim)
+    if policy is None or target not in policy.targets:
+        return None
+    return policy.calendar, policy.targets[target]
+
+
+def renewed_due(claim: Claim, target: str, due: datetime, now: datetime) -> datetime:
+    """A missed promise's new time: the same window again from the missed time, repeated until it lies in
+    the future. Deterministic in ``due`` so the page, the timeline entry and the notification agree."""
+    window = target_window(claim, target)
+    calendar, step = window if window else (BusinessCalendar(always=True), settings.CALLBACK_DEFAULT_WITHIN)
+    if step <= timedelta(0):
+        step = settings.CALLBACK_DEFAULT_WITHIN
+    new = calendar.add(due, step)
+    for _ in range(1000):
+        if new > now:
+            break
+        new = calendar.add(new, step)
+    return new
+
+
+def working_days(claim: Claim, target: str = SlaTarget.RESOLUTION) -> int | None:
+    """The target stated in working days (office calendars only: 36 business hours on a 09–21 day is 3)."""
+    window = target_window(claim, target)
+    if window is None or window[0].always:
+        return None
+    calendar, duration = window
+    day = datetime.combine(datetime(2000, 1, 1), calendar.day_end) - datetime.combine(
+        datetime(2000, 1, 1), calendar.day_start
+    )
+    return max(1, -(-int(duration.total_seconds()) // int(day.total_seconds())))

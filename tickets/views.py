@@ -26,7 +26,7 @@ from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
 from helpdesk.views import register_customer
 from tickets import drafts, selectors, services
-from tickets.callbacks import callback_request, pending_callback
+from tickets.callbacks import callback_request
 from tickets.evidence import evidence_pending_page, serve_evidence
 from tickets.forms import (
     ACCESS_LOSS_TYPES,
@@ -39,7 +39,8 @@ from tickets.forms import (
     ReplyForm,
     WithdrawForm,
 )
-from tickets.models import Claim, Evidence
+from tickets.models import CallbackStatus, Claim, EventKind, Evidence
+from tickets.promises import CALLBACK, NEEDS_PHONE, customer_promises, latest_callback, promise_event_text
 
 _TOKENS = "claim_form_tokens"
 
@@ -291,10 +292,24 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
     policy = selectors.policy_for(claim.platform_id, claim.problem_type_id)
     now = timezone.now()
     escalation_at = selectors.escalation_due_at(claim, policy)
-    callback = pending_callback(claim) if claim.is_open else None
+    last_callback = latest_callback(claim)
+    callback = (
+        last_callback
+        if claim.is_open and last_callback and last_callback.status == CallbackStatus.PENDING
+        else None
+    )
+    promises = customer_promises(claim, callback=last_callback, now=now)
+    events = selectors.public_timeline(claim)
+    for event in events:
+        if event.kind == EventKind.SLA_PROMISE:
+            event.promise_text = promise_event_text(event.data)  # type: ignore[attr-defined]
     context = {
         "claim": claim,
-        "events": selectors.public_timeline(claim),
+        "promises": promises,
+        "callback_promise": promises.get(CALLBACK),
+        "clock_promises": [p for key, p in promises.items() if key != CALLBACK],
+        "needs_phone": CALLBACK in promises and promises[CALLBACK].state == NEEDS_PHONE,
+        "events": events,
         "evidence": selectors.claim_evidence(claim),
         "policy": policy,
         "show_12315": claim.is_open and now >= escalation_at,

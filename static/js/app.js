@@ -39,3 +39,26 @@ document.addEventListener("click", function (event) {
   var target = event.target;
   if (target instanceof HTMLElement && target.hasAttribute("data-print")) window.print();
 });
+
+// A result that answers what the user just asked (the checker's overall verdict) takes focus, so screen
+// readers announce it and a phone shows it first.
+document.addEventListener("DOMContentLoaded", function () {
+  var result = document.querySelector("[data-focus-on-load]");
+  if (result instanceof HTMLElement) {
+    result.focus({ preventScroll: false });
+  }
+});
+
+// The header menu starts open (so it works without JavaScript); on a phone it starts folded.
+(function () {
+  var menu = document.querySelector("[data-nav-menu]");
+  if (!menu || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 719px)");
+  function fit() {
+    // Wider screens have no toggle (CSS): the menu must be open there; a phone starts folded.
+    if (phone.matches) menu.removeAttribute("open");
+    else menu.setAttribute("open", "");
+  }
+  fit();
+  if (phone.addEventListener) phone.addEventListener("change", fit);
+})();

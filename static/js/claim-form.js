@@ -18,6 +18,11 @@
       var wanted = el.getAttribute("data-show-for").split(" ");
       el.hidden = wanted.indexOf(currentSlug) === -1;
     });
+    // A lost account needs no order: the order step stays (optional) but folds away.
+    form.querySelectorAll("[data-hide-for]").forEach(function (el) {
+      var unwanted = el.getAttribute("data-hide-for").split(" ");
+      el.classList.toggle("optional-step", unwanted.indexOf(currentSlug) !== -1);
+    });
     var specific = false;
     form.querySelectorAll("[data-hint-for]").forEach(function (el) {
       var match = el.getAttribute("data-hint-for") === currentSlug;
@@ -38,6 +43,13 @@
     });
     if (best) best.hidden = false;
   }
+  // No stale errors: once a field with an error is changed, its message and mark go.
+  form.addEventListener("input", function (event) {
+    var field = event.target instanceof Element ? event.target.closest(".field.has-error") : null;
+    if (!field) return;
+    field.classList.remove("has-error");
+    field.querySelectorAll(".field-error").forEach(function (el) { el.hidden = true; });
+  });
   form.addEventListener("change", function (event) {
     if (event.target === platform || event.target === problem) update();
   });

@@ -18,6 +18,7 @@ def test_a_customer_files_a_claim_with_a_screenshot_on_a_phone(page: Page, live_
     claim_platform()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, customer)
+    page.get_by_text("菜单").click()  # on a phone the header links sit in a menu
     page.get_by_role("link", name="我的索赔").click()
     page.get_by_role("link", name="提交索赔").click()
     page.wait_for_url("**/claims/new/")

@@ -47,7 +47,7 @@ def test_each_person_gets_it_in_their_language_and_channels(customer, other_cust
     deliver()
     zh = Notification.objects.get(user=customer)
     en = Notification.objects.get(user=other_customer)
-    assert zh.title == "理赔 XY-20261122-7K3Q9M 已提交"
+    assert zh.title == "索赔 XY-20261122-7K3Q9M 已提交"  # docs/glossary.md: a claim is 索赔
     assert en.title == "Claim XY-20261122-7K3Q9M filed"
     assert [m.to for m in mail.outbox] == [[customer.email]]
     assert "http://" in mail.outbox[0].body and "/claims/XY-1/" in mail.outbox[0].body

@@ -25,7 +25,9 @@ def test_it_files_a_claim_with_reference_subject_event_audit_and_outbox(customer
     assert claim.subject == "20240520001-充值未到账-紧急"
     assert claim.status == ClaimStatus.NEW
     assert claim.priority == Priority.P2
-    assert [e.kind for e in ClaimEvent.objects.filter(claim=claim)] == [EventKind.FILED]
+    kinds = [e.kind for e in ClaimEvent.objects.filter(claim=claim).order_by("id")]
+    # the promises made at filing (first reply, resolution) are on the timeline too
+    assert kinds == [EventKind.FILED, EventKind.SLA_PROMISE, EventKind.SLA_PROMISE]
     assert AuditEntry.objects.filter(action="claim.filed", object_id=str(claim.pk)).exists()
     message = OutboxMessage.objects.get(event="claim.filed")
     assert message.payload == {"claim_id": claim.pk}
@@ -108,7 +110,11 @@ def test_evidence_is_stored_with_its_hash(customer, platform):
     assert evidence.sha256 == upload.sha256
     assert evidence.storage_name.startswith("evidence/")
     assert "screenshot" not in evidence.storage_name
-    kinds = list(ClaimEvent.objects.filter(claim=claim).values_list("kind", flat=True))
+    kinds = list(
+        ClaimEvent.objects.filter(claim=claim)
+        .exclude(kind=EventKind.SLA_PROMISE)
+        .values_list("kind", flat=True)
+    )
     assert kinds == [EventKind.FILED, EventKind.EVIDENCE_ADDED]
 
 
