@@ -149,15 +149,21 @@ def _trim(fragment: str) -> str:
 
 
 # --- Scanning links and e-mail addresses ---------------------------------------------------------------
-def _joins(text: str, gap: int, after: int) -> bool | None:
-    """Does the tab/line break at text[gap:after] sit inside a link? True: yes; False: no; None: only if the
-    joined host ends in a real top-level domain."""
+def _joins(text: str, start: int, gap: int, after: int) -> bool | None:
+    """Does the tab/line break at text[gap:after] sit inside the link that begins at ``start``? True: yes;
+    False: no; None: only if the joined host ends in a real top-level domain."""
     if after >= len(text) or text[after].isspace() or _IDEOGRAPH.match(text[after]):
         return False
     if _SCHEME.match(text, after) or text[after : after + 4].lower() == "www.":
         return False
     glue = _DOTS + "@/\\%:[]"
-    if (gap > 0 and text[gap - 1] in glue) or text[after] in glue:
+    if text[after] in glue:
+        return True
+    if gap > 0 and text[gap - 1] in glue:
+        # A sentence that ends with a full stop before a line break ("within 1 hour.\n1. Open…") is prose:
+        # a lone word before the stop joins the next line only where it already holds a link's mark.
+        if text[gap - 1] in _DOTS and not any(ch in glue for ch in text[start : gap - 1]):
+            return False
         return True
     return None
 
@@ -183,7 +189,7 @@ def _authority_end(
             after = i
             while after < len(text) and text[after] in _LINE_BREAKS:
                 after += 1
-            decision = _joins(text, i, after)
+            decision = _joins(text, start, i, after)
             if decision is False or (decision is None and not join_words):
                 break
             gaps.append((i, after))
