@@ -209,6 +209,12 @@ def _host(address: WebAddress) -> _Host:
     )
 
 
+def _named_host(name: str) -> _Host | None:
+    """A report key's host (``kf.xingyunka.cn``) as the browser reads it; None when it is not one."""
+    address = browser_url("https://" + name)
+    return _host(address) if address is not None and address.is_web else None
+
+
 def _mentions(text: str) -> tuple[str, ...]:
     """Host names written anywhere in a token, percent-decoded and with ``。｡．`` as dots."""
     plain = re.sub("[\u3002\uff61\uff0e]", ".", unquote(text)).lower()
@@ -349,9 +355,9 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
             item.exact = (key,)
         elif kind == "email":
             item.exact = (key,)
-            item.host = _host(key.rpartition("@")[2])
+            item.host = _named_host(key.rpartition("@")[2])
         elif kind == "url":
-            item.host = _host(key)
+            item.host = _named_host(key)
         elif kind in ("wechat", "qq"):
             item.exact = (key.partition(":")[2],)
         items.append(item)
