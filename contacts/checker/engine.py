@@ -701,7 +701,8 @@ def _glued_reason(host: _Host, platform: str) -> str:
     assert host.glued is not None
     glued = host.glued
     return _(
-        "A phone may read this link together with the text written before it and open %(destination)s, "
+        "A phone or browser may read this link together with the text written right before it and open "
+        "%(destination)s, "
         "which is not %(platform)s's site. Type %(official)s yourself."
     ) % {
         "destination": glued.destination if glued.host else glued.unicode,

@@ -257,7 +257,26 @@ def _glued(text: str, start: int) -> str:
             break
         i -= 1
     run = text[i:start].lstrip("-")
-    return run if run and not run.isascii() else ""
+    if run and not run.isascii():
+        return run
+    return _word_before(text, start)
+
+
+_HOST_THEN_SLASH = re.compile(r"[A-Za-z0-9%\[\]\-_.:@]+[/\\]")
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word written before ``start`` (a tab right before it is dropped, as WHATWG drops it) when it starts
+    like a host and then ``/`` or ``\\``: a browser given the whole string (``user\\@kf.example.cn。kf…``,
+    ``user\\@k<tab>f.example.cn``) opens that first host, not the link found after it, or refuses the whole
+    (``user:pass\\@…``); either way the link found after it is not what opens. Empty otherwise, as prose:
+    ``官网<tab>xingyunka.cn`` (a pasted table), ``客服/官网：xingyunka.cn``, ``…/，xingyunka.cn``."""
+    end = start - 1 if start >= 2 and text[start - 1] == "\t" else start
+    i = end
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in _PROSE_PUNCTUATION:
+        i -= 1
+    run = text[i:end]
+    return run if _HOST_THEN_SLASH.match(run) else ""
 
 
 def _clean(text: str, start: int, end: int, gaps: list[tuple[int, int]]) -> str:

@@ -51,7 +51,7 @@ def test_a_host_with_letters_glued_before_it_is_a_lookalike_naming_the_longer_re
     assert result.verdict == "lookalike", (text, result.reason)
     assert named(result.reason, expected[1]), result.reason
     assert result.similar_to is not None and result.similar_to["platform"]["slug"] in ("xingyun", "lanjing")
-    assert "A phone may read this link" in result.reason
+    assert "A phone or browser may read this link" in result.reason
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_the_reason_is_translated(demo):
     with translation.override("zh-hans"):
         result = link("官网xingyunka.cn")
     assert result.verdict == "lookalike"
-    assert "手机可能把它连同前面的文字识别为" in result.reason
+    assert "手机或浏览器可能把它连同紧挨在前面的文字识别为" in result.reason
     assert "官网xingyunka.cn" in result.reason and "请自己输入 xingyunka.cn" in result.reason
 
 
@@ -135,3 +135,30 @@ def test_property_a_glued_prefix_is_official_only_when_the_longer_reading_is(dem
     assert (result.verdict == "official") == longer_is_official, (prefix + host, result.reason)
     if not longer_is_official:
         assert result.verdict == "lookalike"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "user\\@k\tf.xingyunka.cn.",  # WHATWG drops the tab
+        "user\\@kf.xingyunka.cn。kf.xingyunka.cn",
+        "evil.example\\@kf.xingyunka.cn。www.lanjingka.com",
+    ],
+)
+def test_a_word_with_a_slash_before_the_link_moves_the_host_for_a_browser(demo, text):
+    # The whole text opens the host before the backslash; the official name is only in the path.
+    result = link(text)
+    assert result.verdict == "lookalike", result.reason
+    assert named(result.reason, whatwg(text)[1])  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", ["官网\txingyunka.cn", "星云卡盟\t官网\tkf.xingyunka.cn/chat"])
+def test_a_tab_between_table_cells_is_a_separator(demo, text):
+    assert link(text).verdict == "official"
+
+
+@pytest.mark.parametrize(
+    "text", ["客服/官网：xingyunka.cn", "举报 https://evil.example/，xingyunka.cn", "星云/蓝鲸\txingyunka.cn"]
+)
+def test_a_slash_in_prose_before_the_link_changes_nothing(demo, text):
+    assert [r.verdict for r in check(text).results if r.input.endswith("xingyunka.cn")] == ["official"]
