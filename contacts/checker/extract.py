@@ -10,7 +10,9 @@ decided by the WHATWG parser (``contacts.canonical.browser_url``). The token rul
   the token is read from there (``官网xingyunka.cn`` is ``xingyunka.cn``), but when Chinese (or any other
   letter or digit) is glued to it with no white space or punctuation between, that run is kept as
   ``Found.glued``: a phone's linkifier or a browser given the whole string opens ``官网xingyunka.cn``, a
-  different domain, and the engine may not call it official unless that longer reading is official too;
+  different domain, and the engine may not call it official unless that longer reading is official too.
+  So is a host-like word with ``/`` or ``\\`` written right before it (``user\\@kf.example.cn。kf…``, also
+  across one tab, which WHATWG drops): the whole string opens that word's host;
 - the authority runs to ``/`` ``\\`` ``?`` ``#`` or white space, and everything up to its LAST ``@`` is user
   info; ``。`` ``｡`` ``．`` are dots of the host and never end it;
 - the host may end in prose: a last label that turns into Chinese (``cn谢谢``) or that follows an ideographic
