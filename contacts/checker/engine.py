@@ -162,6 +162,9 @@ class _Host:
     scheme: str = "https"
     mail: MailAddress | None = None
     mentions: tuple[str, ...] = ()  # host names written anywhere in the token, for look-alike reasons
+    # A scheme-less link with letters glued before it ("官网xingyunka.cn"): the host a phone's linkifier
+    # opens when it takes them in (WHATWG); host "" when the browser would refuse that reading.
+    glued: _Host | None = None
 
     @property
     def destination(self) -> str:
@@ -204,6 +207,12 @@ def _host(address: WebAddress) -> _Host:
         scheme=address.scheme,
         web=address.is_web,
     )
+
+
+def _named_host(name: str) -> _Host | None:
+    """A report key's host (``kf.xingyunka.cn``) as the browser reads it; None when it is not one."""
+    address = browser_url("https://" + name)
+    return _host(address) if address is not None and address.is_web else None
 
 
 def _mentions(text: str) -> tuple[str, ...]:
@@ -276,6 +285,13 @@ def _analyse_url(item: _Item, text: str) -> None:
     host = _host(address)
     host.path_hosts = _mentions(address.path + address.query + address.fragment)
     host.mentions = mentions
+    if item.found.glued:
+        longer = browser_url(item.found.glued + text)
+        host.glued = (
+            _host(longer)
+            if longer is not None and longer.host
+            else _Host(host="", registrable="", unicode=item.found.glued + text, web=False)
+        )
     item.host = host
     item.report_key = host.host
     netloc = f"{host.host}:{address.port}" if address.port else host.host
@@ -339,9 +355,9 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
             item.exact = (key,)
         elif kind == "email":
             item.exact = (key,)
-            item.host = _host_of_key(key.rpartition("@")[2])
+            item.host = _named_host(key.rpartition("@")[2])
         elif kind == "url":
-            item.host = _host_of_key(key)
+            item.host = _named_host(key)
         elif kind in ("wechat", "qq"):
             item.exact = (key.partition(":")[2],)
         items.append(item)
@@ -351,12 +367,6 @@ def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
     domains = _domains(items)
     protected = {item.report_key for item in items if _vouched(item, channels, domains)}
     return protected | _published_under([item for item in items if item.report_key not in protected])
-
-
-def _host_of_key(host: str) -> _Host | None:
-    """A report key's host (keys are hosts already: see ``report_key``) read like any link's."""
-    address = browser_url(host)
-    return _host(address) if address is not None else None
 
 
 def _published_under(items: list[_Item]) -> set[str]:
@@ -539,11 +549,15 @@ def _verdict(
     exact = [c for key in item.exact for c in channels.get(key, [])]
     channel = _best(exact)
     # What the directory vouches for never carries report warnings: reports cannot brand it a fake.
-    if channel is not None and _decided_by_channel(result, channel):
+    elsewhere = item.host is not None and _glued_elsewhere(item.host, domains)
+    if channel is not None and not elsewhere and _decided_by_channel(result, channel):
         return result
     if item.host is not None and _official_host(result, item.host, domains):
         return result
     lookalike = _lookalike(item, channels, domains)
+    published = _published(exact)
+    if elsewhere and published is not None and item.host is not None and lookalike is None:
+        lookalike = _similar(published), _glued_reason(item.host, published.platform.name)
     if lookalike is not None:
         result.similar_to, reason = lookalike
         result.verdict, result.reason = LOOKALIKE, reason
@@ -643,32 +657,66 @@ def _decided_by_channel(result: Result, channel: ChannelRef) -> bool:
     return False
 
 
+def _official_domain(host: _Host, domains: list[DomainRef]) -> DomainRef | None:
+    """The official domain ``host`` is (or is under, when it includes its subdomains)."""
+    if not host.web or not host.host or host.host.startswith("["):
+        return None
+    return next(
+        (d for d in domains if host_matches(host.host, d.domain, include_subdomains=d.include_subdomains)),
+        None,
+    )
+
+
 def _official_host(result: Result, host: _Host, domains: list[DomainRef]) -> bool:
     """THE RULE: official only when the host a browser opens (WHATWG), or the domain a plain e-mail address
-    is delivered to, is an official domain (or under one that includes its subdomains)."""
-    if not host.web or not host.host or host.host.startswith("["):
+    is delivered to, is an official domain (or under one that includes its subdomains). A scheme-less link
+    with letters glued before it must be official in both readings: the phone may open the longer one."""
+    domain = _official_domain(host, domains)
+    if domain is None or not domain.platform.is_active:
         return False
-    for domain in domains:
-        if host_matches(host.host, domain.domain, include_subdomains=domain.include_subdomains):
-            if not domain.platform.is_active:
-                return False
-            result.verdict, result.platform = OFFICIAL, domain.platform
-            what = _("This email address") if result.kind == "email" else _("This address")
-            result.reason = _("%(what)s is on %(domain)s, an official domain of %(platform)s.") % {
-                "what": what,
-                "domain": domain.display_domain,
-                "platform": domain.platform.name,
-            }
-            if host.userinfo:
-                result.warnings.append(
-                    _(
-                        "The part before “@” (%(userinfo)s) means nothing to the browser; "
-                        "only the site counts."
-                    )
-                    % {"userinfo": host.userinfo}
-                )
-            return True
-    return False
+    if _glued_elsewhere(host, domains):
+        return False  # a look-alike: _glued_lookalike says where the phone goes
+    result.verdict, result.platform = OFFICIAL, domain.platform
+    what = _("This email address") if result.kind == "email" else _("This address")
+    result.reason = _("%(what)s is on %(domain)s, an official domain of %(platform)s.") % {
+        "what": what,
+        "domain": domain.display_domain,
+        "platform": domain.platform.name,
+    }
+    if host.userinfo:
+        result.warnings.append(
+            _("The part before “@” (%(userinfo)s) means nothing to the browser; only the site counts.")
+            % {"userinfo": host.userinfo}
+        )
+    return True
+
+
+def _glued_elsewhere(host: _Host, domains: list[DomainRef]) -> bool:
+    """Letters glued before a scheme-less link make a phone open another host, and it is not official."""
+    glued = host.glued
+    return glued is not None and glued.host != host.host and _official_domain(glued, domains) is None
+
+
+def _glued_reason(host: _Host, platform: str) -> str:
+    assert host.glued is not None
+    glued = host.glued
+    return _(
+        "A phone or browser may read this link together with the text written right before it and open "
+        "%(destination)s, "
+        "which is not %(platform)s's site. Type %(official)s yourself."
+    ) % {
+        "destination": glued.destination if glued.host else glued.unicode,
+        "platform": platform,
+        "official": host.unicode,
+    }
+
+
+def _glued_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, Any], str] | None:
+    """An official link with text glued before it that a phone reads as another, unofficial site."""
+    domain = _official_domain(host, domains)
+    if domain is None or not _glued_elsewhere(host, domains):
+        return None
+    return _similar_domain(domain), _glued_reason(host, domain.platform.name)
 
 
 def _lookalike(
@@ -727,6 +775,9 @@ def _host_lookalike(host: _Host, domains: list[DomainRef]) -> tuple[dict[str, An
     if not domains:
         return None
     active = [d for d in domains if d.platform.is_active] or domains
+    glued = _glued_lookalike(host, active)
+    if glued is not None:
+        return glued
     special = _not_a_plain_destination(host, active)
     if special is not None:
         return special

@@ -7,7 +7,12 @@ decided by the WHATWG parser (``contacts.canonical.browser_url``). The token rul
 
 - a link starts at a scheme (``http:``, ``https:``, ``javascript:``, ``data:``…; tabs and newlines inside
   ``http`` are dropped, as WHATWG drops them) or, scheme-less, at a Latin, Greek or Cyrillic letter or digit;
-  Chinese text before it is prose (``官网xingyunka.cn`` is ``xingyunka.cn``);
+  the token is read from there (``官网xingyunka.cn`` is ``xingyunka.cn``), but when Chinese (or any other
+  letter or digit) is glued to it with no white space or punctuation between, that run is kept as
+  ``Found.glued``: a phone's linkifier or a browser given the whole string opens ``官网xingyunka.cn``, a
+  different domain, and the engine may not call it official unless that longer reading is official too.
+  So is a host-like word with ``/`` or ``\\`` written right before it (``user\\@kf.example.cn。kf…``, also
+  across one tab, which WHATWG drops): the whole string opens that word's host;
 - the authority runs to ``/`` ``\\`` ``?`` ``#`` or white space, and everything up to its LAST ``@`` is user
   info; ``。`` ``｡`` ``．`` are dots of the host and never end it;
 - the host may end in prose: a last label that turns into Chinese (``cn谢谢``) or that follows an ideographic
@@ -115,6 +120,9 @@ class Found:
     text: str  # links and e-mails as pasted (tabs and line breaks inside dropped); the rest NFKC-normalised
     extension: str = ""
     ivr: str = ""
+    # A scheme-less link only: the letters glued before it with no separator ("官网" in "官网xingyunka.cn").
+    # A linkifier reads them as part of the host; the engine judges that reading too. Never shown.
+    glued: str = ""
 
 
 def normalise(raw: str) -> str:
@@ -241,6 +249,42 @@ class _Token:
     end: int
     kind: str
     text: str
+    glued: str = ""
+
+
+def _glued(text: str, start: int) -> str:
+    """The run of letters and digits (ideographs, kana, hangul, any script) and hyphens written directly
+    before ``start`` with no white space or punctuation between: what a linkifier that accepts IRI
+    characters in a domain label (Android's ``Patterns.AUTOLINK_WEB_URL``, a browser given the whole string)
+    reads as the start of the first label. Empty when a separator comes first."""
+    i = start
+    while i > 0:
+        ch = text[i - 1]
+        mark = unicodedata.category(ch).startswith("M")
+        if not (ch.isalnum() or ch == "-" or mark or _IDEOGRAPH.match(ch)):
+            break
+        i -= 1
+    run = text[i:start].lstrip("-")
+    if run and not run.isascii():
+        return run
+    return _word_before(text, start)
+
+
+_HOST_THEN_SLASH = re.compile(r"[A-Za-z0-9%\[\]\-_.:@]+[/\\]")
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word written before ``start`` (a tab right before it is dropped, as WHATWG drops it) when it starts
+    like a host and then ``/`` or ``\\``: a browser given the whole string (``user\\@kf.example.cn。kf…``,
+    ``user\\@k<tab>f.example.cn``) opens that first host, not the link found after it, or refuses the whole
+    (``user:pass\\@…``); either way the link found after it is not what opens. Empty otherwise, as prose:
+    ``官网<tab>xingyunka.cn`` (a pasted table), ``客服/官网：xingyunka.cn``, ``…/，xingyunka.cn``."""
+    end = start - 1 if start >= 2 and text[start - 1] == "\t" else start
+    i = end
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in _PROSE_PUNCTUATION:
+        i -= 1
+    run = text[i:end]
+    return run if _HOST_THEN_SLASH.match(run) else ""
 
 
 def _clean(text: str, start: int, end: int, gaps: list[tuple[int, int]]) -> str:
@@ -393,6 +437,10 @@ def links(text: str) -> list[_Token]:
             linkish = word is not None and any(c in _LINK_MARKS for c in word.group(0))
             token = _read_link(text, i, i, "") if linkish else None
             if token is not None and _plausible(token, bare=True):
+                if token.kind == "url":
+                    glued = _glued(text, i)
+                    if glued:
+                        token = _Token(token.start, token.end, token.kind, token.text, glued)
                 out.append(token)
                 i = max(token.end, i + 1)
                 continue
@@ -409,7 +457,7 @@ def extract(text: str) -> list[Found]:
     found: list[tuple[int, Found]] = []
     masked = list(text)
     for token in links(text):
-        found.append((token.start, Found(token.kind, token.text)))
+        found.append((token.start, Found(token.kind, token.text, glued=token.glued)))
         masked[token.start : token.end] = " " * (token.end - token.start)
     # Everything else is read NFKC-normalised (full-width digits, brackets and colons fold); one character
     # at a time, so that positions map back to the pasted text for ordering.

@@ -129,6 +129,11 @@ URL_SINGLES = (
     "https:\\\\kf.xingyunka.cn\\chat",
 )
 
+# Letters glued before a scheme-less host, no separator: a phone's linkifier (and a browser given the whole
+# string) takes them into the first label. Official only when that longer host is under an official domain.
+GLUED_PREFIXES = ("官网", "登录", "请访问", "星云卡盟官方网站", "カード", "카드", "abc官网")
+GLUED_HOSTS = ("xingyunka.cn", "kf.xingyunka.cn", "www.lanjingka.com", "lanjingka.com", "xingyunka.cn/chat")
+
 MAIL_TEMPLATES = (
     "kefu@{o}",
     "KEFU@{O}",
@@ -164,6 +169,7 @@ def urls() -> list[str]:
             continue  # one copy of templates without an attacker host
         out.append(template.format(o=official, O=official.upper(), e=attacker))
     out.extend(URL_SINGLES)
+    out.extend(prefix + host for prefix, host in product(GLUED_PREFIXES, GLUED_HOSTS))
     return list(dict.fromkeys(out))
 
 
