@@ -170,9 +170,8 @@ def _joins(text: str, start: int, gap: int, after: int) -> bool | None:
     if gap > 0 and text[gap - 1] in glue:
         # A sentence that ends with a full stop before a line break ("within 1 hour.\n1. Open…") is prose:
         # a lone word before the stop joins the next line only where it already holds a link's mark.
-        if text[gap - 1] in _DOTS and not any(ch in glue for ch in text[start : gap - 1]):
-            return False
-        return True
+        lone_word = not any(ch in glue for ch in text[start : gap - 1])
+        return not (text[gap - 1] in _DOTS and lone_word)
     return None
 
 
