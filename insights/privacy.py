@@ -56,6 +56,7 @@ from insights.models import (
     ExportStatus,
     Pseudonym,
 )
+from integrations.models import Outreach, PlatformEvent
 from tickets.models import OPEN_STATUSES, Callback, CallbackAttempt, Claim, ClaimEvent, Evidence
 from tickets.services import claim_withdraw
 
@@ -241,6 +242,36 @@ def export_payload(user: User) -> dict[str, Any]:
             for t in ApiToken.objects.filter(user=user).order_by("id")
         ],
         "claims": claims,
+        # What platforms told ClaimDesk about this person (integrations/), and ClaimDesk's outreach to them.
+        "platform_events": [
+            {
+                "platform": e.platform.name,
+                "type": e.type,
+                "occurred_at": _iso(e.occurred_at),
+                "order_number": e.order_number,
+                "amount": str(e.amount) if e.amount is not None else None,
+                "product": e.product,
+                "order_status": e.order_status,
+            }
+            for e in PlatformEvent.objects.filter(customer=user).select_related("platform").order_by("id")
+        ],
+        "outreaches": [
+            {
+                "platform": o.platform.name,
+                "created_at": _iso(o.created_at),
+                "orders": [
+                    {
+                        "order_number": x.order_number,
+                        "amount": str(x.amount) if x.amount is not None else None,
+                    }
+                    for x in o.orders.all()
+                ],
+            }
+            for o in Outreach.objects.filter(customer=user)
+            .select_related("platform")
+            .prefetch_related("orders")
+            .order_by("id")
+        ],
     }
 
 
@@ -402,6 +433,8 @@ def account_erase(*, request_id: int) -> bool:
         DataExport.objects.filter(user=user).delete()
         Notification.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user).delete()
+        Outreach.objects.filter(customer=user).delete()
+        PlatformEvent.objects.filter(customer=user).delete()
         NotificationPreference.objects.filter(user=user).delete()
         IdempotencyRecord.objects.filter(client=f"user:{user.pk}").delete()
         for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -160,8 +160,14 @@ def _trim(fragment: str) -> str:
 def _joins(text: str, start: int, gap: int, after: int) -> bool | None:
     """Does the tab/line break at text[gap:after] sit inside the link that begins at ``start``? True: yes;
     False: no; None: only if the joined host ends in a real top-level domain."""
-    if after >= len(text) or text[after].isspace() or _IDEOGRAPH.match(text[after]):
+    if after >= len(text) or text[after].isspace():
         return False
+    if _IDEOGRAPH.match(text[after]):
+        # Chinese after a line break is the next sentence; after a TAB (which a browser drops) it is read on
+        # when the word it starts still holds a host's or user info's mark ("\t星云.com@evil.example").
+        word = re.match(r"[^\s]*", text[after:])
+        body = (word.group(0) if word else "").rstrip(_TRAILING)
+        return set(text[gap:after]) == {"\t"} and any(ch in _DOTS + "@/\\:" for ch in body)
     if _SCHEME.match(text, after) or text[after : after + 4].lower() == "www.":
         return False
     glue = _DOTS + "@/\\%:[]"

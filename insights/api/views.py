@@ -96,6 +96,8 @@ class MyDataExportView(APIView):
 class PlatformScorecardResponseView(APIView):
     authentication_classes = [PlatformKeyAuthentication]
     permission_classes = [IsPlatform]
+    # The platform's public answer to its claims' figures: written with the scope that answers claims.
+    required_scope = "claims:write"
 
     @extend_schema(
         request=ScorecardResponseIn,

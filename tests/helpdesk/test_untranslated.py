@@ -20,6 +20,9 @@ from tests.tickets.conftest import ensure_problem_types
 ALLOWED = {
     # brands, products and formats written in Latin letters in Chinese text too
     "api",
+    # key names printed on keyboards (the agents' shortcut help)
+    "enter",
+    "esc",
     "url",
     "sms",
     "qq",

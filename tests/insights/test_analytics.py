@@ -66,10 +66,15 @@ def test_the_csv_has_a_row_per_day(figures, supervisor, login_as):
     assert row[1] == "2" and row[11] == "3.5"
 
 
-@pytest.mark.parametrize(
-    "query", ["days=abc", "days=365", "platform=99999999999999999999999", "team=-1", "problem_type=%00"]
-)
+@pytest.mark.parametrize("query", ["days=abc", "days=365", "platform=99999999999999999999999", "team=-1"])
 def test_hostile_filters_fall_back_to_defaults(figures, supervisor, login_as, query):
     client = login_as(supervisor)
     assert client.get(f"/agent/insights/?{query}").status_code == 200
     assert client.get(f"/agent/insights/export.csv?{query}").status_code == 200
+
+
+def test_a_nul_byte_in_a_filter_is_a_clear_400(figures, supervisor, login_as):
+    """Refused before any view by the one hostile-input guard (helpdesk.middleware), never a 500."""
+    client = login_as(supervisor)
+    for url in ("/agent/insights/?problem_type=%00", "/agent/insights/export.csv?problem_type=%00"):
+        assert client.get(url).status_code == 400

@@ -76,7 +76,9 @@ def test_the_alert_has_templates_in_both_languages():
         (r.channel, r.language): render_string(r.subject, {"reference": "XY-1", "rating": 1})
         for r in rows.all()
     }
-    assert titles[("in_app", "zh-hans")].startswith("理赔 XY-1") and "1/5" in titles[("in_app", "en")]
+    assert titles[("in_app", "zh-hans")].startswith(
+        "索赔 XY-1"
+    )  # docs/glossary.md: a claim is 索赔 and "1/5" in titles[("in_app", "en")]
     assert ("email", "zh-hans") in titles and ("email", "en") in titles
 
 

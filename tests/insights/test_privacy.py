@@ -77,6 +77,8 @@ EXPORTED = {
     "tickets.claim",
     "insights.dataexport",  # the export itself: its status is the page, the file is the export
     "insights.deletionrequest",  # shown on the privacy page
+    "integrations.platformevent",  # what platforms told us about the person (deleted with the account)
+    "integrations.outreach",  # our outreach to the person (deleted with the account)
 }
 NOT_ABOUT_THE_CUSTOMER = {
     # reached through the claim (exported with it; their user link names the agent or uploader)
@@ -86,6 +88,8 @@ NOT_ABOUT_THE_CUSTOMER = {
     "contacts.channelevidence", "contacts.reportedvalue", "contacts.appeal", "helpdesk.platformapikey",
     "insights.scorecardresponse", "helpdesk.auditentry", "admin.logentry", "otp_totp.totpdevice",
     "otp_static.staticdevice", "auth.permission", "auth.group",
+    # directory and help-centre records name the staff who proposed, approved or wrote them
+    "contacts.officialdomain", "contacts.domainproposal", "helpcentre.articlerevision", "helpcentre.article",
 }  # fmt: skip
 
 

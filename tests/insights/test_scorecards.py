@@ -77,8 +77,11 @@ def test_a_platform_sends_its_response_with_its_own_key(platform, directory_admi
     from helpdesk.api.platform_keys import platform_key_issue
     from tests.factories import PlatformFactory
 
-    _row, key = platform_key_issue(actor=directory_admin, platform_id=platform.pk)
-    _other, other_key = platform_key_issue(actor=directory_admin, platform_id=PlatformFactory().pk)
+    _row, key = platform_key_issue(actor=directory_admin, platform_id=platform.pk, scopes=["claims:write"])
+    _other, other_key = platform_key_issue(
+        actor=directory_admin, platform_id=PlatformFactory().pk, scopes=["claims:write"]
+    )
+    _hooks, webhooks_only = platform_key_issue(actor=directory_admin, platform_id=platform.pk)
     url = "/api/v1/platform/scorecard/response/"
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     response = client.post(url, {"body": "夜间客服已上线。"}, content_type="application/json", **auth)
@@ -87,6 +90,10 @@ def test_a_platform_sends_its_response_with_its_own_key(platform, directory_admi
     assert again.status_code == 409 and "error" in again.json()
     assert client.post(url, {"body": ""}, content_type="application/json", **auth).status_code == 400
     assert client.post(url, {"body": "x"}, content_type="application/json").status_code in (401, 403)
+    outside_scope = {"HTTP_AUTHORIZATION": f"Bearer {webhooks_only}"}
+    assert (
+        client.post(url, {"body": "x"}, content_type="application/json", **outside_scope).status_code == 403
+    )
     other = client.post(
         url, {"body": "别家"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other_key}"
     )
