@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk import api_tokens, health, notifications, ratelimit, services
+from helpdesk import account_mail, api_tokens, health, notifications, ratelimit, services
 from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
 from helpdesk.forms import (
     NotificationPreferenceForm,
@@ -66,11 +66,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = register_customer(request, form, next_url=_safe_next(request) or "")
-        if outcome is not None:
-            return outcome
-        messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
-        return redirect(_safe_next(request) or "landing")
+        return register_customer(request, form, next_url=_safe_next(request) or "")
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -81,27 +77,42 @@ def register_customer(
     next_url: str,
     template_name: str = "registration/register.html",
     context: dict[str, object] | None = None,
-) -> HttpResponse | None:
-    """Create the account and sign in (None: the caller carries on), or the response to send instead:
-    the throttle's refusal (the form again, as typed), or "check your e-mail" when the address already
-    has an account, which is all anyone learns about it."""
+) -> HttpResponse:
+    """The throttle's refusal (the form again, as typed), or else "check your e-mail", the same page
+    whether the address is new (a confirmation link, back to ``next_url``) or has an account (its owner
+    a notice): all anyone learns about the address."""
     email = form.cleaned_data["email"]
     if too_many_account_requests(request, "register", email):
         form.add_error(None, _("Too many attempts. Please wait a while and try again."))
         return render(request, template_name, {**(context or {}), "form": form}, status=429)
-    user = services.customer_register(
+    services.customer_register(
         email=email,
         password=form.cleaned_data["password1"],
         display_name=form.cleaned_data.get("display_name", ""),
         phone=form.cleaned_data.get("phone", ""),
         next_url=next_url,
     )
-    if user is None:
-        return render(request, "registration/register_check_email.html", {"email": email})
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.phone:
-        messages.info(request, _("Verify your phone number to sign in with it and receive SMS."))
-    return None
+    return render(request, "registration/register_check_email.html", {"email": email})
+
+
+@never_cache
+def account_activate(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail. GET only shows a button (mail scanners open links); the POST
+    activates the account, signs the person in and takes them back to where they registered."""
+    next_url = _safe_next(request) or ""
+    if request.method == "POST":
+        user = services.account_activation_confirm(token=token)
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
+            if user.phone:
+                messages.info(request, _("Verify your phone number to sign in with it and receive SMS."))
+            return redirect(next_url or "landing")
+        valid = False
+    else:
+        valid = account_mail.activation_user(token) is not None
+    context = {"valid": valid, "next": next_url}
+    return render(request, "registration/account_activate.html", context, status=200 if valid else 400)
 
 
 def too_many_account_requests(request: HttpRequest, action: str, target: str) -> bool:

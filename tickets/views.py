@@ -257,16 +257,15 @@ def claim_new_account(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, initial={"phone": phone})
     login_url = f"{reverse('login')}?next={reverse('tickets:new_finish')}"
     if request.method == "POST" and form.is_valid():
-        # An address that already has an account gets "check your e-mail" (its owner a sign-in link back
-        # here): the draft stays in this session until they sign in.
-        outcome = register_customer(
+        # Every address gets "check your e-mail": a new one a confirmation link, an existing one's owner a
+        # sign-in link, both back here; the draft stays in this session until they sign in.
+        return register_customer(
             request,
             form,
             next_url=reverse("tickets:new_finish"),
             template_name="tickets/claim_new_account.html",
             context={"login_url": login_url},
         )
-        return outcome if outcome is not None else claim_new_finish(request)
     return render(request, "tickets/claim_new_account.html", {"form": form, "login_url": login_url})
 
 
