@@ -18,6 +18,7 @@ from helpdesk import account_mail, sms
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.identifiers import canonical_email
 from helpdesk.models import AuditEntry, Role, User
+from helpdesk.signals import phone_verified
 
 _USER_FIELDS = ["email", "display_name", "phone", "role", "staff_number", "is_active"]
 
@@ -233,6 +234,7 @@ def phone_code_confirm(*, user: User, code: str) -> User:
             before=before,
             after=snapshot(locked, [*_USER_FIELDS, "phone_verified_at"]),
         )
+        phone_verified.send(sender=User, user=locked)
     return locked
 
 

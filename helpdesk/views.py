@@ -14,7 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
@@ -261,7 +262,9 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
             else:
                 services.phone_code_send(user=user, phone=phone)
                 messages.info(request, _("We sent a 6-digit code by SMS."))
-                return redirect("phone_verify")
+                target = reverse("phone_verify")
+                next_url = _safe_next(request)
+                return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
     elif request.method == "POST":
         code_form = PhoneCodeForm(request.POST)
         if code_form.is_valid():
@@ -271,11 +274,12 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
                 code_form.add_error("code", str(exc))
             else:
                 messages.success(request, _("Your phone number is verified."))
-                return redirect("phone_verify")
+                return redirect(_safe_next(request) or "phone_verify")
     context = {
         "phone_form": phone_form,
         "code_form": code_form,
         "pending": services.phone_code_pending(user=user),
+        "next": _safe_next(request) or "",
     }
     return render(request, "registration/phone_verify.html", context, status=status)
 
