@@ -14,10 +14,13 @@ class DemoAccount:
     role: Role
     display_name: str
     staff_number: str = ""
+    phone: str = ""  # seeded as verified: the demo customer's claims get their call-backs
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("customer@demo.claimdesk.cn", "demo-customer-2026", Role.CUSTOMER, "演示用户"),
+    DemoAccount(
+        "customer@demo.claimdesk.cn", "demo-customer-2026", Role.CUSTOMER, "演示用户", phone="+8613800138000"
+    ),
     DemoAccount("agent@demo.claimdesk.cn", "demo-agent-2026", Role.AGENT, "王客服", "A1001"),
     DemoAccount("agent2@demo.claimdesk.cn", "demo-agent2-2026", Role.AGENT, "李客服", "A1002"),
     DemoAccount("supervisor@demo.claimdesk.cn", "demo-supervisor-2026", Role.SUPERVISOR, "赵主管", "S2001"),

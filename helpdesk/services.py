@@ -17,38 +17,85 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from helpdesk import account_mail, sms
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.identifiers import canonical_email
-from helpdesk.models import Role, User
+from helpdesk.models import AuditEntry, Role, User
+from helpdesk.signals import phone_verified
 
 _USER_FIELDS = ["email", "display_name", "phone", "role", "staff_number", "is_active"]
 
 
 def customer_register(
     *, email: str, password: str, display_name: str = "", phone: str = "", next_url: str = ""
-) -> User | None:
-    """A new customer account, or None when the address already has one.
+) -> None:
+    """Register an address: the caller answers "check your e-mail" whatever happens here.
 
-    Nobody learns here whether an address is registered: for an existing one the caller answers "check
-    your e-mail" and the owner gets a notice (with a sign-in link back to ``next_url``) instead. The phone
-    number is stored unverified: it signs in and receives messages only after ``phone_code_confirm``.
+    A new address gets an inactive account and a confirmation link (``account_activation_confirm``) back
+    to ``next_url``; an address with an active account gets its owner a notice (with a sign-in link back to
+    ``next_url``) instead. An address registered but never confirmed takes the new details and a new link
+    (the old one stops working): nobody proved it yet. Both branches hash a password and write one outbox
+    row, so neither the answer nor its time tells whether the address has an account. The phone number is
+    stored unverified: it signs in and receives messages only after ``phone_code_confirm``.
     """
     email = canonical_email(email)
+    hashed = make_password(password)  # the same work whichever branch follows
     try:
         with transaction.atomic():
-            owner = User.objects.filter(email__iexact=email).first()
-            if owner is None:
-                user = User.objects.create_user(
-                    email=email, password=password, display_name=display_name, phone=phone, role=Role.CUSTOMER
+            owner = User.objects.select_for_update().filter(email__iexact=email).first()
+            if owner is None or _awaiting_confirmation(owner):
+                user = owner or User(email=email, role=Role.CUSTOMER)
+                before = None if owner is None else snapshot(owner, _USER_FIELDS)
+                user.password, user.display_name, user.phone = hashed, display_name, phone
+                user.is_active = False
+                user.save()
+                audit_record(
+                    actor=None,
+                    action="user.register" if owner is None else "user.register_again",
+                    obj=user,
+                    before=before,
+                    after=snapshot(user, _USER_FIELDS),
                 )
-                audit_record(actor=user, action="user.register", obj=user, after=snapshot(user, _USER_FIELDS))
-                return user
+                account_mail.activation_queue(user=user, next_url=next_url)
+                return
     except IntegrityError:  # registered by a concurrent request between the check and the insert
         owner = User.objects.filter(email__iexact=email).first()
     if owner is not None:
-        make_password(password)  # the same work as creating an account, so the time does not tell
         with transaction.atomic():
             audit_record(actor=None, action="user.register_existing", obj=owner)
             account_mail.account_exists_queue(user=owner, next_url=next_url)
-    return None
+
+
+def _awaiting_confirmation(user: User) -> bool:
+    """Registered, never confirmed (not an account someone switched off): its last word is a registration."""
+    if user.is_active or user.last_login is not None:
+        return False
+    last = (
+        AuditEntry.objects.filter(object_type=user._meta.label_lower, object_id=str(user.pk))
+        .exclude(action="user.register_existing")
+        .order_by("-at", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last in ("user.register", "user.register_again")
+
+
+def account_activation_confirm(*, token: str) -> User | None:
+    """Activate the account a confirmation link names; None when the link is forged, expired or used."""
+    with transaction.atomic():
+        user = account_mail.activation_user(token)
+        if user is None:
+            return None
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active:
+            return None
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=user,
+            action="user.activated",
+            obj=user,
+            before={"is_active": False},
+            after={"is_active": True},
+        )
+    return user
 
 
 @transaction.atomic
@@ -187,6 +234,7 @@ def phone_code_confirm(*, user: User, code: str) -> User:
             before=before,
             after=snapshot(locked, [*_USER_FIELDS, "phone_verified_at"]),
         )
+        phone_verified.send(sender=User, user=locked)
     return locked
 
 

@@ -205,6 +205,10 @@ if timedelta(minutes=1) > API_TOKEN_TTL:
 # (e-mail address or phone number), counted in the cache (helpdesk/ratelimit.py).
 ACCOUNT_RATE_PER_ADDRESS = env.rate("ACCOUNT_RATE_PER_ADDRESS", "20/hour")
 ACCOUNT_RATE_PER_TARGET = env.rate("ACCOUNT_RATE_PER_TARGET", "5/hour")
+# A new account is activated by a link e-mailed to its address, valid this long (and once).
+ACCOUNT_ACTIVATION_TTL = env.duration("ACCOUNT_ACTIVATION_TTL", timedelta(hours=24))
+if timedelta(minutes=5) > ACCOUNT_ACTIVATION_TTL:
+    raise ImproperlyConfigured("Environment variable ACCOUNT_ACTIVATION_TTL: expected at least 5 minutes.")
 # An SMS code to verify a phone number is valid this long and for this many tries.
 PHONE_CODE_TTL = env.duration("PHONE_CODE_TTL", timedelta(minutes=10))
 PHONE_CODE_MAX_TRIES = env.integer("PHONE_CODE_MAX_TRIES", 5, minimum=1, maximum=20)

@@ -24,6 +24,7 @@ accounts = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("activate/<str:token>/", views.account_activate, name="account_activate"),
     path("2fa/", views.otp_verify, name="otp_verify"),
     path("landing/", views.landing, name="landing"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),

@@ -14,7 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk import api_tokens, health, notifications, ratelimit, services
+from helpdesk import account_mail, api_tokens, health, notifications, ratelimit, services
 from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
 from helpdesk.forms import (
     NotificationPreferenceForm,
@@ -66,11 +67,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = register_customer(request, form, next_url=_safe_next(request) or "")
-        if outcome is not None:
-            return outcome
-        messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
-        return redirect(_safe_next(request) or "landing")
+        return register_customer(request, form, next_url=_safe_next(request) or "")
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -81,27 +78,42 @@ def register_customer(
     next_url: str,
     template_name: str = "registration/register.html",
     context: dict[str, object] | None = None,
-) -> HttpResponse | None:
-    """Create the account and sign in (None: the caller carries on), or the response to send instead:
-    the throttle's refusal (the form again, as typed), or "check your e-mail" when the address already
-    has an account, which is all anyone learns about it."""
+) -> HttpResponse:
+    """The throttle's refusal (the form again, as typed), or else "check your e-mail", the same page
+    whether the address is new (a confirmation link, back to ``next_url``) or has an account (its owner
+    a notice): all anyone learns about the address."""
     email = form.cleaned_data["email"]
     if too_many_account_requests(request, "register", email):
         form.add_error(None, _("Too many attempts. Please wait a while and try again."))
         return render(request, template_name, {**(context or {}), "form": form}, status=429)
-    user = services.customer_register(
+    services.customer_register(
         email=email,
         password=form.cleaned_data["password1"],
         display_name=form.cleaned_data.get("display_name", ""),
         phone=form.cleaned_data.get("phone", ""),
         next_url=next_url,
     )
-    if user is None:
-        return render(request, "registration/register_check_email.html", {"email": email})
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.phone:
-        messages.info(request, _("Verify your phone number to sign in with it and receive SMS."))
-    return None
+    return render(request, "registration/register_check_email.html", {"email": email})
+
+
+@never_cache
+def account_activate(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail. GET only shows a button (mail scanners open links); the POST
+    activates the account, signs the person in and takes them back to where they registered."""
+    next_url = _safe_next(request) or ""
+    if request.method == "POST":
+        user = services.account_activation_confirm(token=token)
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to ClaimDesk. Your account is ready."))
+            if user.phone:
+                messages.info(request, _("Verify your phone number to sign in with it and receive SMS."))
+            return redirect(next_url or "landing")
+        valid = False
+    else:
+        valid = account_mail.activation_user(token) is not None
+    context = {"valid": valid, "next": next_url}
+    return render(request, "registration/account_activate.html", context, status=200 if valid else 400)
 
 
 def too_many_account_requests(request: HttpRequest, action: str, target: str) -> bool:
@@ -250,7 +262,9 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
             else:
                 services.phone_code_send(user=user, phone=phone)
                 messages.info(request, _("We sent a 6-digit code by SMS."))
-                return redirect("phone_verify")
+                target = reverse("phone_verify")
+                next_url = _safe_next(request)
+                return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
     elif request.method == "POST":
         code_form = PhoneCodeForm(request.POST)
         if code_form.is_valid():
@@ -260,11 +274,12 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
                 code_form.add_error("code", str(exc))
             else:
                 messages.success(request, _("Your phone number is verified."))
-                return redirect("phone_verify")
+                return redirect(_safe_next(request) or "phone_verify")
     context = {
         "phone_form": phone_form,
         "code_form": code_form,
         "pending": services.phone_code_pending(user=user),
+        "next": _safe_next(request) or "",
     }
     return render(request, "registration/phone_verify.html", context, status=status)
 

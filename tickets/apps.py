@@ -28,3 +28,8 @@ class TicketsConfig(AppConfig):
         from tickets.services import evidence_sanitized
 
         on_sanitized(evidence_sanitized)
+
+        from helpdesk.signals import phone_verified
+        from tickets.callbacks import on_phone_verified
+
+        phone_verified.connect(on_phone_verified, dispatch_uid="callbacks-phone-verified")

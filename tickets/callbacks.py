@@ -4,6 +4,11 @@ Created when a customer asks (claim page), automatically for high-value claims w
 when an urgent claim's first response is breached. The customer's page shows the code the agent will say
 and the number we call from: only the platform's published call-back line (``callback_line``), never a
 hotline, which the checker says never calls anyone. Without one, the page says so and names no number.
+
+We call only the customer's verified phone (``User.phone_verified_at``, proved by an SMS code at
+/accounts/phone/). Without one, no call-back is created: the claim page asks the customer to verify their
+number, and verifying it (``helpdesk.signals.phone_verified``) arranges the call-backs their open claims
+were waiting for (``callbacks_for_verified_phone``).
 """
 
 from __future__ import annotations
@@ -129,6 +134,11 @@ def _official_number(platform_id: int, numbers: dict[int, str] | None) -> str:
     return numbers[platform_id]
 
 
+def verified_phone(user: User) -> str:
+    """The one number a call-back may go to: the customer's verified phone, or ""."""
+    return user.phone if user.has_verified_phone else ""
+
+
 def callback_request(
     *,
     claim: Claim,
@@ -147,10 +157,16 @@ def callback_request(
     now = timezone.now()
     if window_start and window_start < now - timedelta(minutes=1):
         raise ValidationError(_("The preferred time must not be in the past."), code="past")
+    verified = verified_phone(customer)
+    if not verified or phone != verified:
+        raise ValidationError(
+            _("We call only your verified phone number. Verify this number first, then ask again."),
+            code="phone_unverified",
+        )
     with transaction.atomic():
         created = _create(
             claim=claim,
-            phone=phone,
+            phone=verified,
             reason=CUSTOMER,
             now=now,
             actor=customer,
@@ -164,15 +180,40 @@ def callback_for_new_claim(claim: Claim, now: datetime) -> Callback | None:
     """High-value claims get a proactive call-back as they are filed (in claim_create's transaction)."""
     if not claim.is_high_value:
         return None
-    if not claim.contact_phone:
+    phone = verified_phone(claim.customer)
+    if not phone:
         _ask_for_phone(claim, now)
         return None
-    return _create(claim=claim, phone=claim.contact_phone, reason=HIGH_VALUE, now=now, actor=None)
+    return _create(claim=claim, phone=phone, reason=HIGH_VALUE, now=now, actor=None)
+
+
+def callbacks_for_verified_phone(user: User, now: datetime | None = None) -> int:
+    """The customer just verified their phone: their open high-value claims that promise a call-back and
+    never got one (they had no verified number) get it now. Returns how many were created."""
+    phone = verified_phone(user)
+    if not phone:
+        return 0
+    now = now or timezone.now()
+    made = 0
+    waiting = (
+        Claim.objects.filter(customer=user, is_high_value=True, status__in=OPEN_STATUSES)
+        .exclude(status=ClaimStatus.WAITING_ON_CUSTOMER)
+        .exclude(callbacks__isnull=False)
+    )
+    for claim in waiting:
+        if callback_due(claim, now) is not None:
+            made += _create(claim=claim, phone=phone, reason=HIGH_VALUE, now=now, actor=None) is not None
+    return made
+
+
+def on_phone_verified(sender: object, user: User, **kwargs: object) -> None:
+    callbacks_for_verified_phone(user)
 
 
 def _ask_for_phone(claim: Claim, now: datetime) -> None:
-    """A high-value claim promises a call-back, but the customer gave no number: the claim page asks for
-    one (tickets.promises), the customer is told, and the team is alerted so someone can follow up."""
+    """A high-value claim promises a call-back, but the customer has no verified number: the claim page
+    asks them to verify one (tickets.promises) and the customer is told; when they gave no number at all
+    the team is alerted too, so someone can follow up."""
     if callback_due(claim, now) is None:
         return
     promise_record(claim, target=SlaTarget.CALLBACK, state=NEEDS_PHONE, now=now)
@@ -184,6 +225,8 @@ def _ask_for_phone(claim: Claim, now: datetime) -> None:
         url=f"/claims/{claim.reference}/",
         dedupe_key=f"callback-phone:{claim.pk}",
     )
+    if claim.contact_phone:
+        return
     staff: set[int] = set()
     if claim.team_id is not None:
         staff.update(TeamMembership.objects.filter(team_id=claim.team_id).values_list("user_id", flat=True))
@@ -226,17 +269,28 @@ def callbacks_on_status_change(claim: Claim, status: str, now: datetime, actor: 
 
 
 def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> int:
-    """The SLA sweep found these first responses breached: urgent ones with a phone get a call-back."""
+    """The SLA sweep found these first responses breached: urgent ones of customers with a verified phone
+    get a call-back (to that phone)."""
     urgent = (
         Claim.objects.filter(pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES)
-        .exclude(contact_phone="")
+        .filter(customer__phone_verified_at__isnull=False)
+        .exclude(customer__phone="")
         .exclude(status=ClaimStatus.WAITING_ON_CUSTOMER)
+        .select_related("customer")
     )
     made = 0
     numbers: dict[int, str] = {}
-    for claim in urgent.only("id", "reference", "customer_id", "platform_id", "contact_phone", "assignee_id"):
+    for claim in urgent.only(
+        "id",
+        "reference",
+        "customer_id",
+        "platform_id",
+        "assignee_id",
+        "customer__phone",
+        "customer__phone_verified_at",
+    ):
         created = _create(
-            claim=claim, phone=claim.contact_phone, reason=BREACH, now=now, actor=None, numbers=numbers
+            claim=claim, phone=claim.customer.phone, reason=BREACH, now=now, actor=None, numbers=numbers
         )
         made += created is not None
     return made

@@ -119,10 +119,10 @@ def resolution_promise(claim: Claim, now: datetime) -> Promise | None:
 
 
 def callback_promise(claim: Claim, callback: Callback | None, now: datetime) -> Promise | None:
-    """The latest call-back's promise; for a high-value claim without one and without a phone number,
-    the request for a number."""
+    """The latest call-back's promise; for a high-value claim without one and without a verified phone
+    number (we call no other), the request to verify one."""
     if callback is None:
-        if claim.is_open and claim.is_high_value and not claim.contact_phone:
+        if claim.is_open and claim.is_high_value and not claim.customer.has_verified_phone:
             window = target_window(claim, CALLBACK)
             if window is not None:
                 minutes = max(1, int(window[1].total_seconds() // 60))
@@ -130,10 +130,10 @@ def callback_promise(claim: Claim, callback: Callback | None, now: datetime) -> 
                     CALLBACK,
                     NEEDS_PHONE,
                     ngettext(
-                        "For a claim of this value we call you back within %(minutes)d minute, but you gave "
-                        "no phone number. Give us one below and an agent will call you; our team knows.",
-                        "For a claim of this value we call you back within %(minutes)d minutes, but you gave "
-                        "no phone number. Give us one below and an agent will call you; our team knows.",
+                        "For a claim of this value we call you back within %(minutes)d minute, but only on a "
+                        "verified phone number. Verify yours and the call-back is arranged then.",
+                        "For a claim of this value we call you back within %(minutes)d minutes, but only on "
+                        "a verified phone number. Verify yours and the call-back is arranged then.",
                         minutes,
                     )
                     % {"minutes": minutes},

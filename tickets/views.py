@@ -26,7 +26,7 @@ from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
 from helpdesk.views import register_customer
 from tickets import drafts, selectors, services
-from tickets.callbacks import callback_request
+from tickets.callbacks import callback_request, verified_phone
 from tickets.evidence import evidence_pending_page, serve_evidence
 from tickets.forms import (
     ACCESS_LOSS_TYPES,
@@ -257,16 +257,15 @@ def claim_new_account(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, initial={"phone": phone})
     login_url = f"{reverse('login')}?next={reverse('tickets:new_finish')}"
     if request.method == "POST" and form.is_valid():
-        # An address that already has an account gets "check your e-mail" (its owner a sign-in link back
-        # here): the draft stays in this session until they sign in.
-        outcome = register_customer(
+        # Every address gets "check your e-mail": a new one a confirmation link, an existing one's owner a
+        # sign-in link, both back here; the draft stays in this session until they sign in.
+        return register_customer(
             request,
             form,
             next_url=reverse("tickets:new_finish"),
             template_name="tickets/claim_new_account.html",
             context={"login_url": login_url},
         )
-        return outcome if outcome is not None else claim_new_finish(request)
     return render(request, "tickets/claim_new_account.html", {"form": form, "login_url": login_url})
 
 
@@ -322,7 +321,7 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
         "rating_form": forms.get("rating_form") or RatingForm(),
         "callback": callback,
         "callback_form": forms.get("callback_form")
-        or CallbackRequestForm(initial={"phone": claim.contact_phone or getattr(request.user, "phone", "")}),
+        or CallbackRequestForm(initial={"phone": verified_phone(cast(User, request.user))}),
         # Only with a call-back pending: the platform's published call-back line, the one number the
         # customer may expect the call from ("" when it has none: the page then names no number).
         "callback_number": official_callback_number(platform_id=claim.platform_id) if callback else "",

@@ -63,6 +63,49 @@ def test_a_customer_files_a_claim_with_a_screenshot_on_a_phone(page: Page, live_
     expect(page.get_by_role("link", name=claim.reference)).to_be_visible()
 
 
+def test_a_guest_files_a_claim_confirming_the_new_account_by_the_emailed_link(page: Page, live_server, db):
+    from urllib.parse import urlsplit
+
+    from django.core import mail
+
+    ensure_problem_types()
+    claim_platform()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/claims/new/")
+    page.get_by_label("平台").select_option(label="星云卡盟")
+    page.get_by_label("遇到了什么问题").select_option(label="充值未到账")
+    page.locator("#id_order_number").fill("20261201002")
+    page.locator("#id_product").fill("100元游戏点卡")
+    page.locator("#id_amount").fill("100")
+    page.locator("#id_payment_channel").select_option("alipay")
+    paid = timezone.localtime() - timedelta(hours=1)
+    page.locator("#id_paid_at").fill(paid.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_description").fill("今天上午购买100元游戏点卡，已付款，30分钟后仍未到账。")
+    page.get_by_label("补发商品").check()
+    page.get_by_role("button", name="继续").click()
+
+    page.wait_for_url("**/claims/new/account/")
+    page.locator("#id_email").fill("guest.e2e@example.com")
+    page.locator("#id_password1").fill("a-long-passphrase-42")
+    page.locator("#id_password2").fill("a-long-passphrase-42")
+    page.get_by_role("button", name="创建账号并提交索赔").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("请查收邮件")
+    assert not Claim.objects.exists()
+
+    # The live server runs in this process: the relay sends the confirmation into Django's test outbox.
+    while relay():
+        pass
+    (message,) = mail.outbox
+    link = urlsplit(re.search(r"https?://\S*/accounts/activate/\S+", message.body).group(0))
+    page.goto(f"{live_server.url}{link.path}?{link.query}")
+    page.get_by_role("button", name="确认我的账户").click()  # a mail scanner's GET activates nothing
+
+    page.wait_for_url(re.compile(r".*/claims/XY-\d{8}-[0-9A-Z]{6}/$"))
+    claim = Claim.objects.get()
+    assert claim.customer.email == "guest.e2e@example.com" and claim.customer.is_active
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"索赔 {claim.reference}")
+
+
 def test_the_form_adapts_to_the_problem_type_and_shows_the_platforms_rule(page: Page, live_server, db):
     from contacts.models import ProblemType
     from tickets.models import PlatformClaimPolicy

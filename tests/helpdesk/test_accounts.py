@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.utils import timezone
 
 from helpdesk import outbox, sms
@@ -59,27 +62,106 @@ def test_other_spellings_of_an_existing_address_are_the_same_address(client, db)
     assert User.objects.count() == 1 and len(mail.outbox) == 3
 
 
-def test_a_new_account_is_signed_in_with_its_phone_unverified(client, db):
+def _activation_link(message) -> str:
+    return re.search(r"https?://\S*/accounts/activate/\S+", message.body).group(0)
+
+
+def _activation_path(message) -> str:
+    """The link's path, without the site and the ?next= part."""
+    return urlsplit(_activation_link(message)).path
+
+
+def test_a_new_account_waits_for_its_email_link_with_its_phone_unverified(client, db):
     response = client.post("/accounts/register/", NEW)
-    assert response.status_code == 302
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
     user = User.objects.get(email="new.person@example.com")
-    assert user.phone == "+8613900138000" and user.phone_verified_at is None
+    assert not user.is_active and user.phone == "+8613900138000" and user.phone_verified_at is None
     assert not user.has_verified_phone
+    client.post("/accounts/login/", {"username": NEW["email"], "password": NEW["password1"]})
+    assert "_auth_user_id" not in client.session
+
+
+def test_registration_answers_the_same_page_whether_or_not_the_address_has_an_account(client, db):
+    UserFactory(email="known@example.com")
+
+    def answer(email: str) -> bytes:
+        body = client.post("/accounts/register/", {**NEW, "email": email}).content
+        body = body.replace(email.encode(), b"EMAIL")
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+
+    assert answer("known@example.com") == answer("unknown@example.com")
+    deliver()
+    assert {m.to[0] for m in mail.outbox} == {"known@example.com", "unknown@example.com"}
+
+
+def test_the_emailed_link_activates_signs_in_and_returns_to_next_once(client, db):
+    client.post("/accounts/register/?next=/claims/", NEW)
+    deliver()
+    (message,) = mail.outbox
+    assert message.to == [NEW["email"]] and message.alternatives and "next=%2Fclaims%2F" in message.body
+    link = urlsplit(_activation_link(message))
+    shown = client.get(f"{link.path}?{link.query}")  # a mail scanner's GET changes nothing
+    assert shown.status_code == 200 and 'value="/claims/"' in shown.content.decode()
+    assert not User.objects.get(email=NEW["email"]).is_active
+    confirmed = client.post(link.path, {"next": "/claims/"})
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/claims/"
+    user = User.objects.get(email=NEW["email"])
+    assert user.is_active and client.session["_auth_user_id"] == str(user.pk)
+    assert AuditEntry.objects.filter(action="user.activated", object_id=str(user.pk)).exists()
+    client.logout()
+    assert client.post(link.path).status_code == 400  # used: it works once
+    assert "_auth_user_id" not in client.session
+    client.post("/accounts/login/", {"username": NEW["email"], "password": NEW["password1"]})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_emailed_link_expires_and_cannot_be_forged(client, db, settings, monkeypatch):
+    client.post("/accounts/register/", NEW)
+    deliver()
+    path = _activation_path(mail.outbox[0])
+    later = time.time() + settings.ACCOUNT_ACTIVATION_TTL.total_seconds() + 60
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.time, "time", lambda: later)
+        assert client.post(path).status_code == 400
+    assert client.post(path.replace("/activate/", "/activate/x")).status_code == 400
+    assert not User.objects.get(email=NEW["email"]).is_active
+    assert client.post(path).status_code == 302  # still valid now
+
+
+def test_registering_again_before_confirming_replaces_the_details_and_the_link(client, db):
+    client.post("/accounts/register/", NEW)
+    deliver()  # links are made when the message is sent
+    again = "another-passphrase-7"
+    client.post("/accounts/register/", {**NEW, "password1": again, "password2": again})
+    deliver()
+    first, second = (_activation_path(m) for m in mail.outbox)
+    assert User.objects.filter(email=NEW["email"]).count() == 1
+    assert client.post(first).status_code == 400
+    assert client.post(second).status_code == 302
+    assert User.objects.get(email=NEW["email"]).check_password(again)
+
+
+def test_a_switched_off_account_is_not_revived_by_registering(client, db):
+    user = UserFactory(email="off@example.com")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.post("/accounts/register/", {**NEW, "email": "off@example.com"}).status_code == 200
+    deliver()
+    user.refresh_from_db()
+    assert not user.is_active and not user.check_password(NEW["password1"]) and mail.outbox == []
 
 
 def test_registration_is_throttled_per_address(client, settings, db):
     settings.ACCOUNT_RATE_PER_ADDRESS = (2, 3600)
     for n in range(2):
-        assert client.post("/accounts/register/", {**NEW, "email": f"p{n}@example.com"}).status_code == 302
-        client.logout()
+        assert client.post("/accounts/register/", {**NEW, "email": f"p{n}@example.com"}).status_code == 200
     refused = client.post("/accounts/register/", {**NEW, "email": "p9@example.com", "display_name": "留着"})
     assert refused.status_code == 429 and 'value="留着"' in refused.content.decode()
-    assert not User.objects.filter(email="p9@example.com").exists()
+    assert not User.objects.filter(email="p9@example.com").exists() and User.objects.count() == 2
     assert (
         client.post(
             "/accounts/register/", {**NEW, "email": "p8@example.com"}, REMOTE_ADDR="192.0.2.8"
         ).status_code
-        == 302
+        == 200
     )
 
 
@@ -248,4 +330,5 @@ def test_rates_are_read_strictly():
 
 def test_existing_unverified_duplicates_do_not_block_registration(client, db):
     UserFactory(email="a@example.com", phone="+8613900138000")
-    assert client.post("/accounts/register/", NEW).status_code == 302
+    assert client.post("/accounts/register/", NEW).status_code == 200
+    assert User.objects.filter(email=NEW["email"]).exists()

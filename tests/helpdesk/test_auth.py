@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,7 +11,7 @@ from helpdesk.models import AuditEntry, Role, User
 from tests.conftest import current_code, totp_device
 
 
-def test_a_customer_registers_and_is_signed_in(client, db):
+def test_a_customer_registers_and_is_signed_in_by_the_emailed_link(client, db):
     response = client.post(
         "/accounts/register/",
         {
@@ -20,11 +22,15 @@ def test_a_customer_registers_and_is_signed_in(client, db):
             "password2": "a-long-passphrase-42",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     user = User.objects.get(email="new.user@example.com")
-    assert user.role == Role.CUSTOMER and user.phone == "+8613800138000"
+    assert user.role == Role.CUSTOMER and user.phone == "+8613800138000" and not user.is_active
+    assert AuditEntry.objects.filter(action="user.register", object_id=str(user.pk)).exists()
+    while outbox.relay():
+        pass
+    link = re.search(r"/accounts/activate/[^/\s]+/", mail.outbox[0].body).group(0)
+    assert client.post(link).status_code == 302
     assert client.get("/").context["user"] == user
-    assert AuditEntry.objects.filter(action="user.register", actor=user).exists()
 
 
 def test_registration_errors_are_clear_and_keep_what_was_typed(client, customer):

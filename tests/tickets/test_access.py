@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from helpdesk.models import AuditEntry, User
-from tests.factories import ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team
+from tests.factories import ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team, verify_phone
 from tests.tickets.conftest import png_bytes
 from tickets import access
 from tickets import queue as q
@@ -70,7 +70,12 @@ def _desk(slug: str, phone: str, customer: User | None = None) -> Desk:
     team = TeamFactory(slug=slug, name=slug)
     agent = join_team(StaffFactory(), team)
     claim = ClaimFactory(team=team, customer=customer or UserFactory(), contact_phone=phone)
-    callback = callback_request(claim=claim, customer=claim.customer, phone=phone)
+    if not claim.customer.has_verified_phone:  # call-backs go only to a verified phone
+        verify_phone(claim.customer, phone)
+    callback = callback_request(claim=claim, customer=claim.customer, phone=claim.customer.phone)
+    # Each desk's call-back carries its own number (as if the customer verified another one since).
+    Callback.objects.filter(pk=callback.pk).update(phone=phone)
+    callback.refresh_from_db()
     data = png_bytes()
     name = default_storage.save(f"evidence/{slug}.png", ContentFile(data))
     evidence = Evidence.objects.create(

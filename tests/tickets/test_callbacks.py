@@ -13,11 +13,18 @@ from helpdesk.models import Notification
 from helpdesk.outbox import relay
 from tests.conftest import totp_device
 from tests.contacts.conftest import draft, evidence
-from tests.factories import ClaimFactory, PlatformFactory, StaffFactory, TeamFactory, join_team
+from tests.factories import ClaimFactory, PlatformFactory, StaffFactory, TeamFactory, join_team, verify_phone
 from tickets import callbacks
 from tickets.models import Callback, CallbackStatus, ClaimEvent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _customer_phone_verified(request):
+    """Call-backs go only to a verified phone: the persona has proved +8613800138000 by SMS code."""
+    if "customer" in request.fixturenames:
+        verify_phone(request.getfixturevalue("customer"))
 
 
 def _published(platform, directory_admin, second_directory_admin, **overrides):

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from tickets.models import Claim, ClaimStatus
+from helpdesk.models import User
+from tickets.models import Callback, CallbackStatus, Claim, ClaimStatus
 
 
 def test_seed_demo_creates_the_demo_claims_once(db):
@@ -15,6 +16,15 @@ def test_seed_demo_creates_the_demo_claims_once(db):
         ClaimStatus.WAITING_ON_CUSTOMER,
         ClaimStatus.RESOLVED,
     }
+
+
+def test_the_demo_customer_has_a_verified_phone_so_the_demo_call_back_shows(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    customer = User.objects.get(email="customer@demo.claimdesk.cn")
+    assert customer.has_verified_phone and customer.phone == "+8613800138000"
+    callback = Callback.objects.get(claim__customer=customer, status=CallbackStatus.PENDING)
+    assert callback.phone == customer.phone and callback.claim.is_high_value
 
 
 DEMO_TEAMS = {

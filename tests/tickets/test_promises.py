@@ -10,11 +10,20 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from helpdesk.models import OutboxMessage
-from tests.factories import StaffFactory, problem_type
+from helpdesk import sms
+from helpdesk.models import OutboxMessage, User
+from tests.factories import StaffFactory, problem_type, verify_phone
 from tests.tickets.conftest import claim_input
 from tickets import agent_services, callbacks, services, sla
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, EventKind, SlaPolicy
+
+
+@pytest.fixture(autouse=True)
+def _customer_phone_verified(request):
+    """Call-backs go only to a verified phone: the persona has proved +8613800138000 by SMS code."""
+    if "customer" in request.fixturenames:
+        verify_phone(request.getfixturevalue("customer"))
+
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SH)  # an ordinary Monday
@@ -78,7 +87,8 @@ def test_the_high_value_policy_promises_a_call_back_in_ten_minutes(login_as, pla
         html = page(login_as, customer, claim)
     assert claim.sla_policy.name.endswith("High value")
     assert 'data-testid="callback-panel"' in html
-    assert "An agent will call +86 139 1234 5678 before 2026-11-23 10:10 (Beijing time)." in html
+    # The customer's verified phone, not the number typed on the claim: we call no unverified number.
+    assert "An agent will call +86 138 0013 8000 before 2026-11-23 10:10 (Beijing time)." in html
     assert "First reply before 2026-11-23 10:15 (Beijing time)." in html
     kinds = [e.data["target"] for e in ClaimEvent.objects.filter(claim=claim, kind=EventKind.SLA_PROMISE)]
     assert "call-back" in kinds or "callback" in kinds
@@ -87,20 +97,41 @@ def test_the_high_value_policy_promises_a_call_back_in_ten_minutes(login_as, pla
 def test_a_high_value_claim_without_a_phone_asks_for_one_and_alerts_the_team(
     login_as, platform, customer, supervisor
 ):
+    User.objects.filter(pk=customer.pk).update(phone_verified_at=None)
+    customer.refresh_from_db()
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer, amount=Decimal("800.00"), contact_phone="")
         html = page(login_as, customer, claim)
     assert not Callback.objects.filter(claim=claim).exists()
-    assert "within 10 minutes, but you gave no phone number" in html
-    assert "Give us your phone number" in html and 'callback-request" open' in html
+    assert "within 10 minutes, but only on a verified phone number" in html
+    assert f'href="/accounts/phone/?next=/claims/{claim.reference}/"' in html.replace("%2F", "/")
+    assert 'data-testid="callback-panel"' not in html
     assert notified("callback.phone_needed")[0]["user_ids"] == [customer.pk]
     assert supervisor.pk in notified("callback.phone_missing")[0]["user_ids"]  # no team: supervisors
-    # The customer gives a number: the 10-minute promise starts now.
+    # The customer verifies a number by SMS code: the 10-minute call-back is arranged now, to that number.
     client = login_as(customer)
     with time_machine.travel(MONDAY_10 + timedelta(minutes=5), tick=False):
-        client.post(f"/claims/{claim.reference}/callback/", {"phone": "13912345678"})
+        client.post("/accounts/phone/", {"action": "send", "phone": "13912345678"})
+        code = "".join(ch for ch in sms.LoggingBackend.sent[-1].text if ch.isdigit())[:6]
+        done = client.post(
+            "/accounts/phone/", {"action": "confirm", "code": code, "next": f"/claims/{claim.reference}/"}
+        )
+    assert done["Location"] == f"/claims/{claim.reference}/"
     callback = Callback.objects.get(claim=claim)
+    assert callback.phone == "+8613912345678" and callback.reason == callbacks.HIGH_VALUE
     assert callback.due_at == MONDAY_10 + timedelta(minutes=15)
+
+
+def test_an_unverified_number_on_the_claim_gets_no_call_back_and_no_team_alert(login_as, platform, customer):
+    User.objects.filter(pk=customer.pk).update(phone_verified_at=None)
+    customer.refresh_from_db()
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer, amount=Decimal("800.00"), contact_phone="13912345678")
+        html = page(login_as, customer, claim)
+    assert not Callback.objects.exists()
+    assert "only on a verified phone number" in html and not notified("callback.phone_missing")
+    response = login_as(customer).post(f"/claims/{claim.reference}/callback/", {"phone": "13912345678"})
+    assert response.status_code == 400 and not Callback.objects.exists()
 
 
 def test_a_reply_meets_the_first_reply_promise(login_as, platform, customer):

@@ -12,12 +12,20 @@ import time_machine
 from django.db import connection
 
 from helpdesk.business_time import BusinessCalendar
-from helpdesk.models import Notification, OutboxMessage
+from helpdesk.models import Notification, OutboxMessage, User
 from helpdesk.outbox import relay
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, verify_phone
 from tests.tickets.conftest import claim_input
 from tickets import services, sla
 from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCrossing, SlaPolicy
+
+
+@pytest.fixture(autouse=True)
+def _customer_phone_verified(request):
+    """Call-backs go only to a verified phone: the persona has proved +8613800138000 by SMS code."""
+    if "customer" in request.fixturenames:
+        verify_phone(request.getfixturevalue("customer"))
+
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SH)  # an ordinary Monday
@@ -151,6 +159,17 @@ def test_a_breached_urgent_claim_gets_a_callback(policies, platform, customer):
     assert claim.priority <= Priority.P2 and not Callback.objects.exists()
     sla.sla_sweep(now=MONDAY_10 + timedelta(hours=5))
     assert Callback.objects.get(claim=claim).reason == "breach"
+
+
+def test_a_breached_urgent_claim_of_a_customer_without_a_verified_phone_gets_no_callback(
+    policies, platform, customer
+):
+    User.objects.filter(pk=customer.pk).update(phone_verified_at=None)
+    customer.refresh_from_db()
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer, contact_phone="+8613800138000")
+    sla.sla_sweep(now=MONDAY_10 + timedelta(hours=5))
+    assert claim.priority <= Priority.P2 and not Callback.objects.exists()
 
 
 def test_a_paused_or_finished_claim_is_never_swept(policies, platform, customer):

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -103,10 +106,34 @@ def test_a_guest_fills_the_form_then_creates_the_account_without_retyping(client
         "/claims/new/account/",
         {"email": "guest@example.com", "password1": PASSWORD, "password2": PASSWORD, "phone": ""},
     )
+    assert response.status_code == 200 and Claim.objects.count() == 0  # "check your e-mail"
+    while outbox.relay():
+        pass
+    link = urlsplit(re.search(r"https?://\S*/accounts/activate/\S+", mail.outbox[0].body).group(0))
+    assert parse_qs(link.query)["next"] == ["/claims/new/finish/"]
+    shown = client.get(f"{link.path}?{link.query}")
+    response = client.post(link.path, {"next": shown.context["next"]}, follow=False)
+    assert response["Location"] == "/claims/new/finish/"
+    response = client.get(response["Location"])
     claim = Claim.objects.get()
     assert claim.customer.email == "guest@example.com"
     assert response["Location"] == f"/claims/{claim.reference}/"
     assert Evidence.objects.get(claim=claim).original_name == "guest.png"
+
+
+def test_a_guest_who_confirms_in_another_browser_is_signed_in_and_lands_on_the_claim_form(client, platform):
+    client.post("/claims/new/", form_data(platform))
+    client.post(
+        "/claims/new/account/",
+        {"email": "guest@example.com", "password1": PASSWORD, "password2": PASSWORD, "phone": ""},
+    )
+    while outbox.relay():
+        pass
+    link = urlsplit(re.search(r"https?://\S*/accounts/activate/\S+", mail.outbox[0].body).group(0))
+    other = Client()
+    response = other.post(link.path, {"next": "/claims/new/finish/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/claims/new/" and Claim.objects.count() == 0
+    assert response.context["user"].email == "guest@example.com"
 
 
 def test_a_guest_whose_address_has_an_account_is_sent_a_sign_in_link_back_to_the_draft(

@@ -25,6 +25,7 @@ class Command(BaseCommand):
                     role=account.role,
                     display_name=account.display_name,
                     staff_number=account.staff_number,
+                    phone=account.phone,
                 )
                 created += was_created
             for seeder in _content_seeders():
