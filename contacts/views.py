@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -53,6 +52,7 @@ from contacts.values import channel_values, diff
 from helpdesk import uploads
 from helpdesk.middleware import client_ip
 from helpdesk.models import User
+from helpdesk.ratelimit import too_many
 
 ViewFunc = Callable[..., HttpResponseBase]
 
@@ -438,16 +438,8 @@ def reporter(request: HttpRequest) -> str:
 
 
 def rate_exceeded(reporter: str, *, scope: str = "scam-report") -> bool:
-    """SCAM_REPORT_RATE per reporter, counted in the cache under the hash: no address is stored."""
-    count, period = settings.SCAM_REPORT_RATE.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    key = f"{scope}-rate:{reporter}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key) > int(count)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        return False
+    """SCAM_REPORT_RATE per reporter (the project's one cache counter; the key holds a hash only)."""
+    return too_many(scope, reporter, settings.SCAM_REPORT_RATE)
 
 
 def report_scam(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -25,6 +26,20 @@ def client_ip(request: HttpRequest) -> str | None:
         if hops:
             return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def client_network(address: str | None) -> str | None:
+    """The network an address belongs to as one person: IPv4 /24, IPv6 /64 (a home or office router hands
+    out addresses from one of these, so rotating the last bits, or the User-Agent, is not a new person).
+    IPv4-mapped IPv6 counts as IPv4; None when ``address`` is no address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 class RequestContextMiddleware:

@@ -492,7 +492,7 @@ CONTACT_REVIEW_INTERVAL = env.duration("CONTACT_REVIEW_INTERVAL", timedelta(days
 # the report form must be open at least SCAM_REPORT_MIN_FILL_SECONDS (a bot check without services).
 SCAM_REPORT_THRESHOLD = env.integer("SCAM_REPORT_THRESHOLD", 3, minimum=1)
 SCAM_REPORT_WINDOW = env.duration("SCAM_REPORT_WINDOW", timedelta(days=90))
-SCAM_REPORT_RATE = env.string("SCAM_REPORT_RATE", "10/hour")
+SCAM_REPORT_RATE = env.rate("SCAM_REPORT_RATE", "10/hour")
 SCAM_REPORT_MIN_FILL_SECONDS = env.integer("SCAM_REPORT_MIN_FILL_SECONDS", 0 if TESTING else 3, minimum=0)
 
 # --- Claims (tickets) -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ dropped, and the visitor is asked to attach them again."""
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -24,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.middleware import client_ip
+from helpdesk.middleware import client_ip, client_network
 from helpdesk.uploads import QUARANTINE, CleanUpload, delete_private, store_private
 
 _KEY = "claim_draft"
@@ -48,13 +47,9 @@ def kept_files(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _network(request: HttpRequest) -> str:
-    address = client_ip(request) or ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    network = client_network(client_ip(request))
+    if network is None:
         return "unknown"
-    prefix = 24 if ip.version == 4 else 64
-    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     # The cache holds a keyed hash, never the address itself.
     return hashlib.sha256(f"{settings.SECRET_KEY}:{network}".encode()).hexdigest()[:32]
 

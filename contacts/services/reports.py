@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -29,6 +28,7 @@ from contacts.models import AskedFor, FormNonce, Platform, ReportedValue, Report
 from contacts.services._common import require_directory_admin
 from helpdesk import context, uploads
 from helpdesk.audit import audit_record, snapshot
+from helpdesk.middleware import client_network
 from helpdesk.models import User
 from helpdesk.redaction import redact
 
@@ -38,16 +38,8 @@ FORM_TOKEN_MAX_AGE = timedelta(hours=2)
 
 
 def reporter_network(address: str | None) -> str:
-    """The network an anonymous person reports from: IPv4 /24, IPv6 /64 (one home or office router hands
-    out addresses from one of these; rotating the User-Agent or the last bits does not make a new person)."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return "-"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    """The network an anonymous person reports from (``helpdesk.middleware.client_network``), "-" if none."""
+    return client_network(address) or "-"
 
 
 def reporter_hash(*, user_id: int | None, address: str | None) -> str:

@@ -80,6 +80,13 @@ def test_startup_fails_clearly_on_a_bad_variable():
     assert "Traceback" not in result.stderr
 
 
+def test_a_bad_scam_report_rate_stops_start_up_not_a_report():
+    """Read by the strict rate reader at start-up (it used to be split at the first report: a 500)."""
+    result = run_manage("check", env={**PRODUCTION_ENV, "SCAM_REPORT_RATE": "ten an hour"})
+    assert result.returncode == 2
+    assert "SCAM_REPORT_RATE" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_secret_key_is_required_outside_debug():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_manage("check", env=env)

@@ -63,7 +63,7 @@ def test_user_agent_rotation_from_one_slash24_is_one_reporter(client, demo):
 
 
 def test_user_agent_rotation_does_not_lift_the_rate_limit(client, demo, settings):
-    settings.SCAM_REPORT_RATE = "2/hour"
+    settings.SCAM_REPORT_RATE = (2, 3600)
     codes = [post_report(client, address=f"203.0.113.{n}", ua=f"UA {n}").status_code for n in range(3)]
     assert codes == [302, 302, 200] and ScamReport.objects.count() == 2
     # Another network is another person.

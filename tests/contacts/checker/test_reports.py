@@ -71,7 +71,7 @@ def test_reports_are_rate_limited_per_reporter(client, demo, settings):
     from django.core.cache import cache
 
     cache.clear()
-    settings.SCAM_REPORT_RATE = "2/hour"
+    settings.SCAM_REPORT_RATE = (2, 3600)
     codes = [client.post("/check/report/", form_data()).status_code for _ in range(3)]
     cache.clear()
     assert codes == [302, 302, 200] and ScamReport.objects.count() == 2
