@@ -214,7 +214,7 @@ def main() -> None:
     from django.test import Client
     from rest_framework.test import APIClient
 
-    from tickets import agent_services
+    from tickets.desk import services as agent_services
 
     if connection.vendor != "postgresql":
         sys.exit("The queue bench needs PostgreSQL: set DATABASE_URL.")
@@ -270,7 +270,7 @@ def main() -> None:
         lambda _i: ok(supervisor_web.get("/agent/supervisor/")),
         runs=30,
     )
-    from tickets.queue import supervisor_figures
+    from tickets.desk.queue import supervisor_figures
 
     _measure("supervisor figures, computed (cold)", lambda _i: supervisor_figures(), runs=20)
 

@@ -17,7 +17,7 @@ from contacts.models import Platform, ProblemType
 from helpcentre import presenters, selectors, services, text
 from helpcentre.forms import AssistantForm
 from helpcentre.models import OutcomeKind, OutcomeSource, current_language
-from tickets.selectors import policy_for
+from tickets.claims.selectors import policy_for
 
 _KEY = "help_assistant"
 # The claim form reads this once (tickets.views._initial): the conversation, pre-filled for the customer

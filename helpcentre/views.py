@@ -22,7 +22,7 @@ from helpcentre import content, presenters, selectors, services
 from helpcentre.forms import ArticleForm, SearchForm, SuggestForm
 from helpcentre.models import Article, OutcomeKind, OutcomeSource, current_language
 from helpdesk.models import User
-from tickets import drafts
+from tickets.claims import drafts
 
 ViewFunc = Callable[..., HttpResponseBase]
 _FEEDBACK_KEY = "help_feedback"

@@ -57,8 +57,8 @@ from insights.models import (
     Pseudonym,
 )
 from integrations.models import Outreach, PlatformEvent
+from tickets.claims.services import claim_withdraw
 from tickets.models import OPEN_STATUSES, Callback, CallbackAttempt, Claim, ClaimEvent, Evidence
-from tickets.services import claim_withdraw
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from insights.forms import AnalyticsFilterForm, RatingCommentForm, ScorecardResp
 from insights.models import DailyRollup, DataExport, DeletionRequest, DeletionStatus, ExportStatus
 from insights.selectors import cut_for, daily_rows
 from tickets.access import sees_every_team
+from tickets.claims.selectors import claim_for_customer
 from tickets.models import Team
-from tickets.selectors import claim_for_customer
 
 View = Callable[..., HttpResponseBase]
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder
+from tickets.claims.services import FAILURE_TYPES
 from tickets.models import Claim, ClaimStatus
-from tickets.services import FAILURE_TYPES
 
 MERCHANT_PERIOD = timedelta(days=30)
 # A payment time the platform gives that differs from the customer's by more than this is a mismatch.

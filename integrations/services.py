@@ -29,8 +29,8 @@ from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder, PlatformEvent
 from integrations.validation import MAX_BATCH, CleanEvent, EventErrors, clean_event
+from tickets.claims.services import claim_change_status
 from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventKind
-from tickets.services import claim_change_status
 
 logger = logging.getLogger(__name__)
 
@@ -425,7 +425,7 @@ def _open_claims_for(keys: Iterable[tuple[int, str]]) -> list[Claim]:
 
 def _retriage_claims(keys: Iterable[tuple[int, str]]) -> None:
     """Facts that arrive after the claim move its urgency (and "why is this P1" says why)."""
-    from tickets.agent_services import claim_retriage
+    from tickets.desk.services import claim_retriage
 
     for claim in _open_claims_for(keys):
         claim_retriage(claim=claim)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from helpdesk.models import User
 from integrations import selectors
 from tickets import access
-from tickets.agent_views import agent_required
+from tickets.desk.views import agent_required
 
 
 @agent_required

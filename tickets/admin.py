@@ -20,8 +20,8 @@ from tickets.models import (
     Team,
     TeamMembership,
 )
-from tickets.routing import forget_routing
 from tickets.sla import forget_policies
+from tickets.triage.routing import forget_routing
 
 
 @admin.register(PlatformClaimPolicy)

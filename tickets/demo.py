@@ -16,6 +16,7 @@ from django.utils import timezone
 from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record
 from helpdesk.models import User
+from tickets.claims.services import ClaimInput, claim_confirm_resolved, claim_create
 from tickets.models import (
     Claim,
     ClaimEvent,
@@ -26,7 +27,6 @@ from tickets.models import (
     Team,
     TeamMembership,
 )
-from tickets.services import ClaimInput, claim_confirm_resolved, claim_create
 
 DEMO_CUSTOMER = "customer@demo.claimdesk.cn"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from tickets import drafts
+from tickets.claims import drafts
 
 
 @shared_task(name="tickets.purge_draft_files", ignore_result=True)

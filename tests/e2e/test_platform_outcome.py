@@ -9,8 +9,8 @@ from helpdesk.api.platform_keys import platform_key_issue
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
 from tests.tickets.conftest import claim_input, ensure_problem_types
+from tickets.claims.services import claim_create
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind
-from tickets.services import claim_create
 
 
 def test_a_platform_refund_resolves_the_claim_and_the_customer_confirms(page: Page, live_server, customer):

@@ -48,7 +48,7 @@ def test_broker_down_while_filing_then_everything_is_delivered_once(
 
     monkeypatch.setattr(tasks.outbox_relay, "delay", broker_down)
     from tests.tickets.conftest import claim_input, ensure_problem_types
-    from tickets.services import claim_create
+    from tickets.claims.services import claim_create
 
     ensure_problem_types()
     platform = claim_platform()

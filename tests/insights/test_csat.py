@@ -13,7 +13,7 @@ from helpdesk.models import AuditEntry, Notification
 from helpdesk.outbox import relay
 from insights import csat
 from tests.factories import ClaimFactory, StaffFactory, TeamFactory, join_team
-from tickets import services
+from tickets.claims import services
 from tickets.models import Claim
 
 pytestmark = pytest.mark.django_db

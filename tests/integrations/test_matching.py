@@ -11,8 +11,8 @@ from integrations.models import OrderFact, PlatformEvent
 from integrations.services import match_pending
 from tests.integrations.conftest import event
 from tests.tickets.conftest import claim_input
-from tickets import triage
-from tickets.services import claim_create
+from tickets.claims.services import claim_create
+from tickets.triage import urgency as triage
 
 URL = "/api/v1/platform/events/"
 

@@ -10,7 +10,7 @@ from integrations.services import match_pending
 from tests.factories import ClaimFactory
 from tests.integrations.conftest import event
 from tests.tickets.conftest import claim_input
-from tickets.services import claim_create
+from tickets.claims.services import claim_create
 
 
 def _deliver(client, count: int, merchant: str, prefix: str) -> None:

@@ -16,7 +16,7 @@ from integrations.services import match_pending, outreach_consider
 from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.integrations.conftest import event
 from tests.tickets.conftest import claim_input
-from tickets.services import claim_create
+from tickets.claims.services import claim_create
 
 URL = "/api/v1/platform/events/"
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.factories import claim_platform, problem_type
-from tickets.services import ClaimInput
+from tickets.claims.services import ClaimInput
 
 
 @pytest.fixture(autouse=True)

@@ -27,9 +27,9 @@ from helpdesk.models import AuditEntry, User
 from tests.factories import ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team, verify_phone
 from tests.tickets.conftest import png_bytes
 from tickets import access
-from tickets import queue as q
-from tickets.agent_views import ACTIONS
 from tickets.callbacks import callback_request, callbacks_for_agent
+from tickets.desk import queue as q
+from tickets.desk.views import ACTIONS
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, Evidence
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from helpdesk.models import AuditEntry, OutboxMessage, User
 from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
 from tests.tickets.conftest import ensure_problem_types
-from tickets import agent_services as svc
-from tickets import queue as q
+from tickets.desk import queue as q
+from tickets.desk import services as svc
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, RoutingRule, Tag, Team
 
 

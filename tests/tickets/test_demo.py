@@ -52,7 +52,7 @@ def test_each_demo_agent_has_a_queue_a_claim_to_take_and_only_their_teams_worksp
     from django.core.cache import cache
 
     from helpdesk.models import User
-    from tickets import queue
+    from tickets.desk import queue
 
     cache.clear()  # team ids are cached
     call_command("seed_demo")

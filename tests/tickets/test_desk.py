@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import ClaimEventFactory, ClaimFactory, TeamFactory, join_team
-from tickets import desk
-from tickets import queue as q
+from tickets.desk import queue as q
+from tickets.desk import workspace as desk
 from tickets.models import Callback, CallbackAttempt, ClaimStatus
 
 
@@ -291,7 +291,7 @@ def test_the_demo_seeds_three_canned_replies_once(db):
 
 
 def test_chart_bars_are_proportional_on_a_common_axis():
-    from tickets.charts import Row, bar_chart, nice_max
+    from tickets.desk.charts import Row, bar_chart, nice_max
 
     chart = bar_chart(
         [Row("a", [("open", 2, "/a")]), Row("b", [("open", 2, "/b")]), Row("c", [("open", 7, "/c")])],

@@ -8,7 +8,7 @@ from helpdesk import webhooks
 from helpdesk.models import Notification, WebhookDelivery
 from helpdesk.outbox import relay
 from tests.tickets.conftest import claim_input
-from tickets import services
+from tickets.claims import services
 from tickets.models import Claim
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_an_agent_hears_of_a_claim_assigned_to_them_but_not_of_one_they_took(age
     from django.core.cache import cache
 
     from tests.factories import ClaimFactory, TeamFactory, join_team
-    from tickets import agent_services
+    from tickets.desk import services as agent_services
 
     cache.clear()  # team ids are cached
     team = TeamFactory(slug="handlers")

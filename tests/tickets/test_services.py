@@ -13,7 +13,7 @@ from helpdesk.models import AuditEntry, OutboxMessage
 from helpdesk.uploads import clean_upload
 from tests.factories import ClaimFactory, problem_type
 from tests.tickets.conftest import claim_input, png_file
-from tickets import services
+from tickets.claims import services
 from tickets.models import ClaimEvent, ClaimStatus, EventKind, Evidence, PlatformClaimPolicy, Priority
 
 REFERENCE = re.compile(r"^XY-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$")
@@ -189,7 +189,7 @@ def test_evidence_limit_per_claim(customer, platform, settings):
 def test_reference_data_is_cached_per_process_when_enabled(
     customer, platform, settings, django_assert_num_queries
 ):
-    from tickets import selectors
+    from tickets.claims import selectors
 
     settings.CLAIM_REFERENCE_DATA_TTL = 60
     selectors._reference_cache.clear()

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from tests.factories import ClaimFactory, TeamFactory, problem_type
 from tests.tickets.conftest import claim_input
-from tickets import services, triage
+from tickets.claims import services
 from tickets.models import PlatformClaimPolicy, Priority, RoutingRule, Team
-from tickets.routing import RoutingFacts, route
+from tickets.triage import urgency as triage
+from tickets.triage.routing import RoutingFacts, route
 
 NOW = timezone.now()
 
@@ -149,7 +150,7 @@ def test_retriage_follows_sla_due_times_and_keeps_a_supervisors_override(platfor
     claim = ClaimFactory(platform=platform, urgency_score=312, priority=Priority.P2)
     claim.first_response_due_at = timezone.now() - timedelta(minutes=5)
     claim.save(update_fields=["first_response_due_at"])
-    from tickets.agent_services import claim_retriage
+    from tickets.desk.services import claim_retriage
 
     claim = claim_retriage(claim=claim)
     assert claim.urgency_parts["sla"] == triage.SLA_BREACHED_POINTS

@@ -15,9 +15,9 @@ from helpdesk import outbox
 from helpdesk.models import User
 from tests.factories import PASSWORD, ClaimEventFactory, ClaimFactory, problem_type
 from tests.tickets.conftest import form_data, png_file
-from tickets import services
+from tickets.claims import services
+from tickets.claims.services import ClaimInput
 from tickets.models import Claim, ClaimEvent, ClaimStatus, Evidence, PlatformClaimPolicy
-from tickets.services import ClaimInput
 
 
 def test_a_customer_files_a_claim_and_lands_on_its_page(login_as, customer, platform):

@@ -19,9 +19,9 @@ from helpdesk.api.errors import error_body
 from helpdesk.models import User
 from helpdesk.params import read_bool
 from tickets import access
-from tickets import agent_services as svc
-from tickets import queue as q
-from tickets.agent_forms import QueueFilterForm
+from tickets.desk import queue as q
+from tickets.desk import services as svc
+from tickets.desk.forms import QueueFilterForm
 from tickets.models import NO_DUE_TIME, Claim, ClaimStatus
 
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from helpdesk.phones import normalize_personal_phone
-from tickets import selectors
-from tickets.forms import ACCESS_LOSS_TYPES, CURRENCIES, MAX_AMOUNT, clean_identifier
+from tickets.claims import selectors
+from tickets.claims.forms import ACCESS_LOSS_TYPES, CURRENCIES, MAX_AMOUNT, clean_identifier
 from tickets.models import Claim, ClaimEvent, ContactChannel, DesiredOutcome, Evidence, PaymentChannel
 
 

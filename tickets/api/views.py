@@ -29,7 +29,6 @@ from helpdesk.api.errors import error_body
 from helpdesk.api.idempotency import HEADER, idempotent, request_fingerprint
 from helpdesk.api.parsers import JSONObjectParser
 from helpdesk.models import User
-from tickets import selectors, services
 from tickets.api.serializers import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
@@ -40,9 +39,10 @@ from tickets.api.serializers import (
     ReopenSerializer,
     ReplySerializer,
 )
-from tickets.evidence import serve_evidence
+from tickets.claims import selectors, services
+from tickets.claims.views import clean_files, masking_messages
+from tickets.evidence.serving import serve_evidence
 from tickets.models import Claim, Evidence
-from tickets.views import clean_files, masking_messages
 
 
 class IsCustomer(permissions.BasePermission):

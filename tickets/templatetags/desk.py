@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from tickets.desk_labels import staff_event_label, staff_status_label
+from tickets.desk.labels import staff_event_label, staff_status_label
 
 register = template.Library()
 
@@ -61,6 +61,6 @@ def overdue_for(due: datetime | None, now: datetime | None = None) -> str:
 @register.simple_tag
 def callbacks_due(user: Any) -> int:
     """Due or overdue call-backs of the agent's teams, for the navigation badge (cached briefly)."""
-    from tickets.desk import callbacks_due_count
+    from tickets.desk.workspace import callbacks_due_count
 
     return callbacks_due_count(user) if getattr(user, "is_agent", False) else 0

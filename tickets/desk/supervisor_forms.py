@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Platform, ProblemType
-from tickets.desk_labels import staff_status_choices
+from tickets.desk.labels import staff_status_choices
 from tickets.models import Macro, Priority, SlaPolicy, Tag
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([dhm])", re.IGNORECASE)

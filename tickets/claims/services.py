@@ -26,8 +26,8 @@ from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact, redact_fields
 from helpdesk.uploads import Sanitized, schedule_sanitize
-from tickets import triage
 from tickets.callbacks import callback_for_new_claim, callbacks_on_status_change
+from tickets.claims.selectors import cached_policy_for
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -38,9 +38,9 @@ from tickets.models import (
     PlatformClaimPolicy,
 )
 from tickets.promises import promises_record_clocks
-from tickets.routing import RoutingFacts, route
-from tickets.selectors import cached_policy_for
 from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
+from tickets.triage import urgency as triage
+from tickets.triage.routing import RoutingFacts, route
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload

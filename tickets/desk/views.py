@@ -28,10 +28,11 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts.models import Platform, ProblemType
 from helpdesk.models import Role, User
 from helpdesk.params import read_int
-from tickets import access, desk
-from tickets import agent_services as svc
-from tickets import queue as q
-from tickets.agent_forms import (
+from tickets import access
+from tickets.desk import queue as q
+from tickets.desk import services as svc
+from tickets.desk import workspace as desk
+from tickets.desk.forms import (
     AssignForm,
     BodyForm,
     BulkForm,
@@ -44,9 +45,9 @@ from tickets.agent_forms import (
     StatusForm,
     TagForm,
 )
-from tickets.evidence import evidence_pending_page, serve_evidence
+from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
-from tickets.triage import explain
+from tickets.triage.urgency import explain
 
 View = Callable[..., HttpResponseBase]
 FILTER_NAMES = ("platform", "problem_type", "status", "sla", "late", "mine", "unassigned", "priority")

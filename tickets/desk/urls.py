@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets import agent_views as views
-from tickets import desk_views
+from tickets.desk import supervisor_views as desk_views
+from tickets.desk import views
 
 app_name = "agent"
 

@@ -147,7 +147,7 @@ VIEW_SLUGS = frozenset(slug for slug, _label in VIEWS)
 
 def view_condition(slug: str, agent: User, now: datetime) -> Q:
     """What each saved view selects, on top of the agent's visible open claims."""
-    from tickets.queue import at_risk_q, breached_q
+    from tickets.desk.queue import at_risk_q, breached_q
 
     if slug == "mine":
         return Q(assignee=agent)
@@ -167,7 +167,7 @@ def view_condition(slug: str, agent: User, now: datetime) -> Q:
 def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueView]:
     """Each view's count, capped at VIEW_COUNT_CAP ("1,000+": a bounded count each, never ``COUNT(*)``
     over everything), cached per agent for a few seconds so the 20-second refresh costs nothing."""
-    from tickets.queue import open_claims_visible_to
+    from tickets.desk.queue import open_claims_visible_to
 
     key = f"agent:view-counts:{agent.pk}"
     counts: dict[str, int] | None = cache.get(key)
@@ -189,7 +189,7 @@ def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueVie
 def supervisor_charts(figures: Any) -> dict[str, Any]:
     """The supervisor's figures as true-scale SVG bar charts; every bar links to the queue filtered to the
     claims it counts (``tickets.queue.supervisor_figures`` computes the numbers)."""
-    from tickets.charts import Row, bar_chart
+    from tickets.desk.charts import Row, bar_chart
 
     queue = reverse("agent:queue")
 

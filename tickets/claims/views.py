@@ -25,10 +25,9 @@ from helpdesk.models import User
 from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
 from helpdesk.views import register_customer
-from tickets import drafts, selectors, services
 from tickets.callbacks import callback_request, verified_phone
-from tickets.evidence import evidence_pending_page, serve_evidence
-from tickets.forms import (
+from tickets.claims import drafts, selectors, services
+from tickets.claims.forms import (
     ACCESS_LOSS_TYPES,
     DEFAULT_EVIDENCE_HINT,
     EVIDENCE_HINTS,
@@ -39,6 +38,7 @@ from tickets.forms import (
     ReplyForm,
     WithdrawForm,
 )
+from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackStatus, Claim, EventKind, Evidence
 from tickets.promises import CALLBACK, NEEDS_PHONE, customer_promises, latest_callback, promise_event_text
 

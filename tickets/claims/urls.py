@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tickets import views
+from tickets.claims import views
 
 app_name = "tickets"
 

@@ -191,7 +191,7 @@ def open_claims_visible_to(agent: User) -> QuerySet[Claim]:
 
 
 def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Claim]:
-    from tickets.desk import view_condition
+    from tickets.desk.workspace import view_condition
 
     qs = claims_visible_to(agent)
     if filters.status:

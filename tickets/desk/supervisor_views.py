@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
-from tickets.agent_views import agent_required
-from tickets.desk_forms import MacroForm, SlaPolicyForm, format_duration
-from tickets.desk_services import macro_save, sla_policy_save
+from tickets.desk.supervisor_forms import MacroForm, SlaPolicyForm, format_duration
+from tickets.desk.supervisor_services import macro_save, sla_policy_save
+from tickets.desk.views import agent_required
 from tickets.models import Macro, SlaPolicy
 
 

@@ -19,8 +19,9 @@ from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact
-from tickets import triage
 from tickets.access import claims_visible_to, may_handle
+from tickets.claims.selectors import policy_for
+from tickets.claims.services import _actor_label, _change_status, repeat_failures, triage_extras, triage_facts
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -32,10 +33,9 @@ from tickets.models import (
     RoutingRule,
     Tag,
 )
-from tickets.routing import forget_routing
-from tickets.selectors import policy_for
-from tickets.services import _actor_label, _change_status, repeat_failures, triage_extras, triage_facts
 from tickets.sla import sla_on_agent_reply
+from tickets.triage import urgency as triage
+from tickets.triage.routing import forget_routing
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
 AGENT_STATUSES = (

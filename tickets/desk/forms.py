@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tickets.agent_services import AGENT_STATUSES
-from tickets.desk import VIEWS
-from tickets.desk_labels import staff_status_choices
+from tickets.desk.labels import staff_status_choices
+from tickets.desk.queue import QueueFilters
+from tickets.desk.services import AGENT_STATUSES
+from tickets.desk.workspace import VIEWS
 from tickets.models import Priority, RoutingRule
-from tickets.queue import QueueFilters
 
 SORT_CHOICES = [("priority", _("Priority")), ("due", _("Due")), ("age", _("Age"))]
 

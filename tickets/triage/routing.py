@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tickets.claims.selectors import _cached, _reference_cache
 from tickets.models import RoutingRule, Team
-from tickets.selectors import _cached, _reference_cache
 
 
 @dataclass(frozen=True)
