@@ -20,8 +20,8 @@ from helpcentre.models import OutcomeKind, OutcomeSource, current_language
 from tickets.claims.selectors import policy_for
 
 _KEY = "help_assistant"
-# The claim form reads this once (tickets.views._initial): the conversation, pre-filled for the customer
-# to check, and so for the agent who works the claim.
+# The claim form reads this once (tickets.claims.views._initial): the conversation, pre-filled for the
+# customer to check, and so for the agent who works the claim.
 PREFILL_KEY = "claim_prefill"
 
 

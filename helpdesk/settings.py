@@ -250,8 +250,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_4
 # Uploaded evidence (claims, directory): see helpdesk/uploads.py.
 EVIDENCE_MAX_BYTES = env.integer("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_FILES = env.integer("EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
-# Claim drafts (tickets/drafts.py): files a visitor parks before filing are purged after DRAFT_TTL; per hour,
-# a browser session and a client network may park only so many files and bytes.
+# Claim drafts (tickets/claims/drafts.py): files a visitor parks before filing are purged after DRAFT_TTL;
+# per hour, a browser session and a client network may park only so many files and bytes.
 DRAFT_TTL = env.duration("DRAFT_TTL", timedelta(hours=2))
 DRAFT_QUOTA_FILES = env.integer("DRAFT_QUOTA_FILES", 10, minimum=0)
 DRAFT_QUOTA_BYTES = env.integer("DRAFT_QUOTA_BYTES", 20 * 1024 * 1024, minimum=0)

@@ -1,6 +1,6 @@
-"""CSAT: the customer's 1-5 rating (``tickets.services.claim_rate`` records it) read by staff, a comment the
-customer may add after rating, the report per agent, team, platform and problem type, and the alert to the
-team lead for a low rating."""
+"""CSAT: the customer's 1-5 rating (``tickets.claims.services.claim_rate`` records it) read by staff, a
+comment the customer may add after rating, the report per agent, team, platform and problem type, and the
+alert to the team lead for a low rating."""
 
 from __future__ import annotations
 

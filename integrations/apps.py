@@ -11,7 +11,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from integrations import handlers  # noqa: F401  (outbox handlers)
         from integrations.selectors import triage_extras_for
-        from tickets.claims.services import register_triage_extras
+        from tickets.triage.selectors import register_triage_extras
 
         register_triage_extras(triage_extras_for)
 

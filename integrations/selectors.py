@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder
-from tickets.claims.services import FAILURE_TYPES
 from tickets.models import Claim, ClaimStatus
+from tickets.triage.selectors import FAILURE_TYPES
 
 MERCHANT_PERIOD = timedelta(days=30)
 # A payment time the platform gives that differs from the customer's by more than this is a mismatch.
@@ -91,7 +91,7 @@ def high_complaint_merchants(*, limit: int = 100) -> list[MerchantRate]:
 
 # --- triage ----------------------------------------------------------------------------------------------
 def triage_extras_for(*, customer_id: int, platform_id: int, order_number: str) -> dict[str, Any]:
-    """What the platform told us about this order, as ``tickets.triage.TriageInput`` fields."""
+    """What the platform told us about this order, as ``tickets.triage.urgency.TriageInput`` fields."""
     extras: dict[str, Any] = {}
     fact = order_fact_for(platform_id=platform_id, order_number=order_number)
     if fact is not None:

@@ -1,6 +1,6 @@
 """Writes of the platform integration: ingesting events, matching them (order facts, claims, outreach) and
 a platform's outcome on its claim. Every write is audited in its transaction; status changes go through
-``tickets.services.claim_change_status`` (the same path as every other claim status change)."""
+``tickets.claims.services.claim_change_status`` (the same path as every other claim status change)."""
 
 from __future__ import annotations
 
@@ -425,7 +425,7 @@ def _open_claims_for(keys: Iterable[tuple[int, str]]) -> list[Claim]:
 
 def _retriage_claims(keys: Iterable[tuple[int, str]]) -> None:
     """Facts that arrive after the claim move its urgency (and "why is this P1" says why)."""
-    from tickets.desk.services import claim_retriage
+    from tickets.triage.services import claim_retriage
 
     for claim in _open_claims_for(keys):
         claim_retriage(claim=claim)

@@ -4,7 +4,7 @@ action asks.
 
 The rule:
 - customers and directory admins are not staff of the claim desk: they see no claim here (their own claims
-  are read through ``tickets.selectors.claim_for_customer``);
+  are read through ``tickets.claims.selectors.claim_for_customer``);
 - an agent sees and acts on the claims of the teams they belong to, and the call-backs and evidence of
   those claims; a claim without a team is nobody's but the supervisors';
 - a supervisor sees every team (the supervisor view, the SLA report and the overdue call-back alerts are

@@ -25,7 +25,7 @@ class TicketsConfig(AppConfig):
         )
         from helpdesk.uploads import on_sanitized
         from tickets import handlers  # noqa: F401  (outbox handlers: notifications and webhooks)
-        from tickets.claims.services import evidence_sanitized
+        from tickets.evidence.services import evidence_sanitized
 
         on_sanitized(evidence_sanitized)
 

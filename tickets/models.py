@@ -388,7 +388,7 @@ class Claim(models.Model):
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),
                 name="claim_assignee_queue_idx",
             ),
-            # The queue sorted by due time or by age (tickets.queue.SORTS).
+            # The queue sorted by due time or by age (tickets.desk.queue.SORTS).
             models.Index(
                 fields=["queue_due_at", "id"],
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)),

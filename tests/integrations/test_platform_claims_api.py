@@ -12,7 +12,8 @@ from integrations.services import match_pending
 from tests.factories import ClaimFactory
 from tests.integrations.conftest import event
 from tests.tickets.conftest import claim_input
-from tickets.claims.services import can_reopen, claim_confirm_resolved, claim_create, claim_reopen
+from tickets.claims.selectors import can_reopen
+from tickets.claims.services import claim_confirm_resolved, claim_create, claim_reopen
 from tickets.models import ClaimEvent, ClaimStatus, EventKind
 
 LIST = "/api/v1/platform/claims/"

@@ -177,8 +177,9 @@ def test_an_image_that_passes_the_quick_check_but_cannot_be_decoded_is_removed_w
 def test_quarantined_evidence_leaves_by_no_path_and_the_clean_file_by_all_three(
     client, customer, agent, platform
 ):
-    """Customer page, agent workspace and API all go through tickets.evidence.serve_evidence: while the file
-    is in quarantine (EXIF and whatever was appended still in it) each says "being checked", never bytes."""
+    """Customer page, agent workspace and API all go through tickets.evidence.serving.serve_evidence: while
+    the file is in quarantine (EXIF and whatever was appended still in it) each says "being checked", never
+    bytes."""
     from django.core.cache import cache
     from rest_framework.test import APIClient
 

@@ -38,7 +38,7 @@ def test_status_changes_by_staff_notify_but_the_customers_own_do_not(customer, p
     deliver()
     assert not Notification.objects.filter(event="claim.status_changed").exists()
     claim2 = services.claim_create(customer=customer, data=claim_input(platform, order_number="X2"))
-    services._change_status(
+    services.claim_change_status(
         Claim.objects.get(pk=claim2.pk), agent, "resolved", kind="status_changed", action="claim.resolved"
     )
     deliver()

@@ -189,14 +189,15 @@ def test_evidence_limit_per_claim(customer, platform, settings):
 def test_reference_data_is_cached_per_process_when_enabled(
     customer, platform, settings, django_assert_num_queries
 ):
+    from tickets import reference_data
     from tickets.claims import selectors
 
     settings.CLAIM_REFERENCE_DATA_TTL = 60
-    selectors._reference_cache.clear()
+    reference_data.forget()
     try:
         assert selectors.cached_platform("xingyun") == platform
         with django_assert_num_queries(0):
             assert selectors.cached_platform("xingyun") == platform
             assert selectors.cached_platform("xingyun").name == "星云卡盟"
     finally:
-        selectors._reference_cache.clear()
+        reference_data.forget()

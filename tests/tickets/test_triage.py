@@ -150,7 +150,7 @@ def test_retriage_follows_sla_due_times_and_keeps_a_supervisors_override(platfor
     claim = ClaimFactory(platform=platform, urgency_score=312, priority=Priority.P2)
     claim.first_response_due_at = timezone.now() - timedelta(minutes=5)
     claim.save(update_fields=["first_response_due_at"])
-    from tickets.desk.services import claim_retriage
+    from tickets.triage.services import claim_retriage
 
     claim = claim_retriage(claim=claim)
     assert claim.urgency_parts["sla"] == triage.SLA_BREACHED_POINTS

@@ -40,8 +40,10 @@ from tickets.api.serializers import (
     ReplySerializer,
 )
 from tickets.claims import selectors, services
-from tickets.claims.views import clean_files, masking_messages
+from tickets.claims.notices import masking_messages
+from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import serve_evidence
+from tickets.evidence.uploads import clean_files
 from tickets.models import Claim, Evidence
 
 
@@ -188,7 +190,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         context = {
             "request": self.request,
             "events": selectors.public_timeline(claim) if events is None else events,
-            "evidence": selectors.claim_evidence(claim) if evidence is None else evidence,
+            "evidence": claim_evidence(claim) if evidence is None else evidence,
         }
         data = dict(ClaimDetailSerializer(claim, context=context).data)
         data.update(extra)

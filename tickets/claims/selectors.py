@@ -3,18 +3,17 @@ queries however many claims, events and files there are."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from contacts.models import Platform, PlatformStatus, ProblemType
 from helpdesk.models import User
-from tickets.models import Claim, ClaimEvent, ClaimStatus, Evidence, PlatformClaimPolicy
+from tickets import reference_data
+from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, PlatformClaimPolicy
 
 
 def claims_for_customer(*, customer: User) -> QuerySet[Claim]:
@@ -38,6 +37,29 @@ def claim_for_customer(*, customer: User, reference: str) -> Claim:
     return claim
 
 
+def open_claim_for(customer: User, platform: Platform, order_number: str) -> Claim | None:
+    """The customer's open claim for this order (the partial unique index allows only one)."""
+    return (
+        Claim.objects.filter(
+            customer=customer, platform=platform, order_number=order_number, status__in=OPEN_STATUSES
+        )
+        .only("id", "reference")
+        .first()
+    )
+
+
+def reopen_deadline(claim: Claim) -> datetime | None:
+    since = claim.resolved_at or claim.closed_at
+    if since is None or claim.status not in (ClaimStatus.RESOLVED, ClaimStatus.CLOSED):
+        return None
+    return since + settings.CLAIM_REOPEN_WINDOW
+
+
+def can_reopen(claim: Claim, now: datetime | None = None) -> bool:
+    deadline = reopen_deadline(claim)
+    return deadline is not None and (now or timezone.now()) <= deadline
+
+
 def public_timeline(claim: Claim) -> list[ClaimEvent]:
     events = list(ClaimEvent.objects.filter(claim=claim, is_internal=False).order_by("created_at", "id"))
     labels = dict(ClaimStatus.choices)
@@ -45,10 +67,6 @@ def public_timeline(claim: Claim) -> list[ClaimEvent]:
         target = event.data.get("to") if isinstance(event.data, dict) else None
         event.status_label = labels.get(target, "") if target else ""  # type: ignore[attr-defined]
     return events
-
-
-def claim_evidence(claim: Claim) -> list[Evidence]:
-    return list(Evidence.objects.filter(claim=claim).order_by("created_at", "id"))
 
 
 def policy_for(platform: Platform | int, problem_type: ProblemType | int) -> PlatformClaimPolicy | None:
@@ -76,38 +94,21 @@ def active_policies() -> list[PlatformClaimPolicy]:
     return list(PlatformClaimPolicy.objects.exclude(rule_zh="", rule_en=""))
 
 
-# Platforms, problem types and their rules change a few times a year but are read on every claim filed:
-# each process keeps them for CLAIM_REFERENCE_DATA_TTL seconds (0 turns this off, as in tests).
-_reference_cache: dict[str, tuple[float, Any]] = {}
-
-
-def _cached(key: str, load: Callable[[], Any]) -> Any:
-    ttl = settings.CLAIM_REFERENCE_DATA_TTL
-    if ttl <= 0:
-        return load()
-    now = time.monotonic()
-    hit = _reference_cache.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = load()
-    _reference_cache[key] = (now + ttl, value)
-    return value
-
-
+# Platforms, problem types and their rules are reference data: kept per process (tickets.reference_data).
 def cached_policy_for(platform_id: int, problem_type_id: int) -> PlatformClaimPolicy | None:
-    return _cached(
+    return reference_data.cached(
         f"policy:{platform_id}:{problem_type_id}", lambda: policy_for(platform_id, problem_type_id)
     )
 
 
 def cached_platform(slug: str) -> Platform | None:
-    return _cached(
+    return reference_data.cached(
         f"platform:{slug}",
         lambda: Platform.objects.exclude(status=PlatformStatus.CLOSED).filter(slug=slug).first(),
     )
 
 
 def cached_problem_type(slug: str) -> ProblemType | None:
-    return _cached(
+    return reference_data.cached(
         f"problem_type:{slug}", lambda: ProblemType.objects.filter(slug=slug, is_active=True).first()
     )

@@ -3,49 +3,38 @@ timeline, the audit entry and the outbox rows together. Web views, the API and t
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
-from contacts.models import Platform, ProblemType, Severity
+from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact, redact_fields
-from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets.callbacks import callback_for_new_claim, callbacks_on_status_change
-from tickets.claims.selectors import cached_policy_for
-from tickets.models import (
-    OPEN_STATUSES,
-    Claim,
-    ClaimEvent,
-    ClaimStatus,
-    EventKind,
-    Evidence,
-    PlatformClaimPolicy,
-)
+from tickets.claims.references import claim_subject, new_reference
+from tickets.claims.selectors import cached_policy_for, can_reopen, open_claim_for
+from tickets.evidence.services import create_evidence, discard_files, store_files, unique_by_hash
+from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Evidence
 from tickets.promises import promises_record_clocks
 from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
-from tickets.triage import urgency as triage
+from tickets.triage import urgency
 from tickets.triage.routing import RoutingFacts, route
+from tickets.triage.selectors import lateness, repeat_failures, triage_extras, triage_facts
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REDACTED_TEXT_FIELDS = ("product", "description")
 
 
@@ -76,122 +65,8 @@ class ClaimInput:
     redacted_kinds: set[str] = field(default_factory=set)
 
 
-# --- helpers --------------------------------------------------------------------------------------------
-_prefix_cache: dict[int, str] = {}
-
-
-def platform_prefix(platform: Platform) -> str:
-    """Two letters for the platform: pinyin initials of its Chinese name (星云卡盟 → XY), else its slug."""
-    cached = _prefix_cache.get(platform.pk)
-    if cached:
-        return cached
-    initials = "".join(lazy_pinyin(platform.name, style=Style.FIRST_LETTER, errors="ignore"))
-    letters = re.sub(r"[^A-Za-z]", "", initials) or re.sub(r"[^A-Za-z]", "", platform.slug) or "CD"
-    prefix = (letters[:2] if len(letters) >= 2 else (letters + "X")[:2]).upper()
-    _prefix_cache[platform.pk] = prefix
-    return prefix
-
-
-def new_reference(platform: Platform, *, now: datetime | None = None) -> str:
-    """``XY-20261122-7K3Q9M``: 30 random bits per day and platform, so references cannot be enumerated."""
-    day = timezone.localtime(now or timezone.now()).strftime("%Y%m%d")
-    tail = "".join(secrets.choice(_CROCKFORD) for _ in range(6))
-    return f"{platform_prefix(platform)}-{day}-{tail}"
-
-
-def is_urgent(problem_type: ProblemType, amount: Decimal) -> bool:
-    return problem_type.severity >= Severity.HIGH or amount >= settings.CLAIM_HIGH_VALUE_AMOUNT
-
-
-def claim_subject(order_number: str, problem_type: ProblemType, amount: Decimal) -> str:
-    """The domain's subject format ``order no.-problem type-urgency``, in Chinese like the agents' tools."""
-    urgency = "紧急" if is_urgent(problem_type, amount) else "一般"
-    return f"{order_number}-{problem_type.name_zh}-{urgency}"[:200]
-
-
-FAILURE_TYPES = frozenset({"topup-not-credited", "card-code-invalid"})
-REPEAT_WINDOW = timedelta(days=30)
-
-
-def repeat_failures(
-    customer: User, problem_type: ProblemType, now: datetime, before_id: int | None = None
-) -> int:
-    """How many failures in a row this customer has, counting this claim (one query, two rows)."""
-    if problem_type.slug not in FAILURE_TYPES:
-        return 0
-    previous = Claim.objects.filter(customer=customer, created_at__gte=now - REPEAT_WINDOW)
-    if before_id is not None:
-        previous = previous.filter(pk__lt=before_id)
-    slugs = list(
-        previous.order_by("-created_at", "-id").values_list("problem_type__slug", flat=True)[
-            : triage.REPEAT_FAILURES - 1
-        ]
-    )
-    run = 1
-    for slug in slugs:
-        if slug not in FAILURE_TYPES:
-            break
-        run += 1
-    return run
-
-
-# Facts other apps know about a claim's order (integrations: what the platform confirmed, the merchant's
-# complaint rate, a proactive outreach). A provider is called as ``provider(customer_id=, platform_id=,
-# order_number=)`` and returns ``TriageInput`` fields; registered from the other app's ``AppConfig.ready``.
-TriageExtras = Callable[..., Mapping[str, Any]]
-_triage_extras: list[TriageExtras] = []
-
-
-def register_triage_extras(provider: TriageExtras) -> None:
-    if provider not in _triage_extras:
-        _triage_extras.append(provider)
-
-
-def triage_extras(*, customer_id: int, platform_id: int, order_number: str) -> dict[str, Any]:
-    extras: dict[str, Any] = {}
-    for provider in _triage_extras:
-        extras.update(provider(customer_id=customer_id, platform_id=platform_id, order_number=order_number))
-    return extras
-
-
-def triage_facts(
-    *,
-    problem_type: ProblemType,
-    amount: Decimal,
-    happened_at: datetime,
-    policy: PlatformClaimPolicy | None,
-    now: datetime,
-    next_due_at: datetime | None = None,
-    failures: int = 0,
-    extras: Mapping[str, Any] | None = None,
-) -> triage.TriageInput:
-    return triage.TriageInput(
-        severity=int(problem_type.severity),
-        amount=amount,
-        high_value_amount=settings.CLAIM_HIGH_VALUE_AMOUNT,
-        now=now,
-        happened_at=happened_at,
-        report_within=policy.report_within if policy else None,
-        next_due_at=next_due_at,
-        repeat_failures=failures,
-        **(extras or {}),
-    )
-
-
-def lateness(policy: PlatformClaimPolicy | None, since: datetime, now: datetime) -> str:
-    """Why the claim is late for the platform's rule, or "" if it is not."""
-    if policy is None or policy.report_within is None:
-        return ""
-    elapsed = now - since
-    if elapsed <= policy.report_within:
-        return ""
-    hours = int(elapsed.total_seconds() // 3600)
-    limit = int(policy.report_within.total_seconds() // 3600)
-    # Stored for the agents' tools in the domain's language, like the subject line.
-    return f"事发 {hours} 小时后报告，平台规定 {limit} 小时内"
-
-
-def _actor_label(user: User) -> str:
+def public_actor_label(user: User) -> str:
+    """How the timeline names who acted: staff by their public name, the customer by nobody's."""
     return user.public_name if user.is_staff_role else ""
 
 
@@ -204,88 +79,12 @@ def _lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
-def _store_files(files: list[CleanUpload]) -> list[tuple[CleanUpload, str]]:
-    from helpdesk.uploads import store_private
-
-    folder = f"evidence/{timezone.now():%Y/%m}"
-    return [(upload, store_private(upload, folder=folder)) for upload in files]
-
-
-def _discard_files(stored: list[tuple[CleanUpload, str]]) -> None:
-    for _upload, name in stored:
-        default_storage.delete(name)
-
-
-def _unique_by_hash(files: list[CleanUpload], known: set[str] | None = None) -> list[CleanUpload]:
-    seen = set(known or ())
-    out = []
-    for upload in files:
-        if upload.sha256 not in seen:
-            seen.add(upload.sha256)
-            out.append(upload)
-    return out
-
-
-def _download_name(upload: CleanUpload) -> str:
-    """The customer's file name, with the extension of what we actually stored (HEIC becomes JPEG)."""
-    stem, dot, suffix = upload.original_name.rpartition(".")
-    if (
-        dot
-        and suffix.lower() != upload.extension
-        and not (suffix.lower() == "jpeg" and upload.extension == "jpg")
-    ):
-        return f"{stem[:190]}.{upload.extension}"
-    return upload.original_name[:200]
-
-
-def _evidence_rows(claim: Claim, actor: User, stored: list[tuple[CleanUpload, str]]) -> list[Evidence]:
-    now = timezone.now()
-    return [
-        Evidence(
-            claim=claim,
-            storage_name=name,
-            sha256=upload.sha256,
-            content_type=upload.content_type,
-            size=upload.size,
-            original_name=_download_name(upload),
-            uploaded_by=actor,
-            created_at=now,
-        )
-        for upload, name in stored
-    ]
-
-
-def _create_evidence(claim: Claim, actor: User, stored: list[tuple[CleanUpload, str]]) -> list[Evidence]:
-    rows = Evidence.objects.bulk_create(_evidence_rows(claim, actor, stored))
-    for row in rows:
-        schedule_sanitize(row.storage_name)  # images are rebuilt from pixels off the request
-    return rows
-
-
-def evidence_sanitized(old_name: str, result: Sanitized | None, reason: str) -> None:
-    """Point the evidence at its clean copy, or drop it (with a note on the timeline) if it was refused."""
-    evidence = Evidence.objects.select_related("claim").filter(storage_name=old_name).first()
-    if evidence is None:
-        return
-    if result is not None:
-        Evidence.objects.filter(pk=evidence.pk).update(
-            storage_name=result.name, content_type=result.content_type, size=result.size
-        )
-        return
-    evidence.delete()
-    ClaimEvent.objects.create(
-        claim=evidence.claim,
-        kind=EventKind.EVIDENCE_ADDED,
-        data={"removed": evidence.original_name, "reason": reason},  # worded by the page, in its language
-    )
-
-
 # --- services -------------------------------------------------------------------------------------------
 def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload] | None = None) -> Claim:
     """File a claim. Raises DuplicateOpenClaim when one is open for the same order; masks sensitive text."""
     if customer.is_staff_role:
         raise PermissionDenied
-    files = _unique_by_hash(list(evidence or []))
+    files = unique_by_hash(list(evidence or []))
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise ValidationError(
             _("You can attach at most %(count)d files.") % {"count": settings.EVIDENCE_MAX_FILES},
@@ -297,7 +96,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
     now = timezone.now()
     policy = cached_policy_for(data.platform.pk, data.problem_type.pk)
     late_reason = lateness(policy, data.access_lost_at or data.paid_at, now)
-    scored = triage.score(
+    scored = urgency.score(
         triage_facts(
             problem_type=data.problem_type,
             amount=data.amount,
@@ -351,19 +150,19 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         updated_at=now,
     )
     sla_start(claim, now)  # due times from the cached SLA policies: no query
-    stored = _store_files(files)
+    stored = store_files(files)
     try:
         with transaction.atomic():
             try:
                 with transaction.atomic():  # savepoint: a racing duplicate must not poison the transaction
                     claim.save(force_insert=True)
             except IntegrityError:
-                existing = _open_claim_for(customer, data.platform, data.order_number)
+                existing = open_claim_for(customer, data.platform, data.order_number)
                 if existing is not None:
                     raise DuplicateOpenClaim(existing) from None
                 raise
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
-            evidence_rows = _create_evidence(claim, customer, stored) if stored else []
+            evidence_rows = create_evidence(claim, customer, stored) if stored else []
             claim.created_evidence = evidence_rows  # type: ignore[attr-defined]
             if stored:
                 events.append(
@@ -394,19 +193,9 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
             promises_record_clocks(claim, now)  # the SLA_PROMISE timeline entries the customer reads
             callback_for_new_claim(claim, now)  # high-value claims: a proactive call-back
     except BaseException:
-        _discard_files(stored)
+        discard_files(stored)
         raise
     return claim
-
-
-def _open_claim_for(customer: User, platform: Platform, order_number: str) -> Claim | None:
-    return (
-        Claim.objects.filter(
-            customer=customer, platform=platform, order_number=order_number, status__in=OPEN_STATUSES
-        )
-        .only("id", "reference")
-        .first()
-    )
 
 
 def _change_status(
@@ -436,7 +225,7 @@ def _change_status(
         claim=claim,
         kind=kind,
         actor=actor,
-        actor_label=actor_label or (_actor_label(actor) if actor else ""),
+        actor_label=actor_label or (public_actor_label(actor) if actor else ""),
         body=body,
         data={**(event_data or {}), "from": before, "to": status},
     )
@@ -455,8 +244,9 @@ def _change_status(
 def claim_change_status(
     claim: Claim, actor: User | None, status: str, *, kind: str, action: str, **options: Any
 ) -> None:
-    """The public door to ``_change_status`` for other apps (integrations: a platform's outcome), with the
-    claim locked by the caller: the same timeline entry, SLA effects, audit entry and outbox event."""
+    """The one door for status changes from outside the customer lifecycle (the desk's agent actions,
+    integrations: a platform's outcome), with the claim locked by the caller: the same timeline entry, SLA
+    effects, audit entry and outbox event."""
     _change_status(claim, actor, status, kind=kind, action=action, **options)
 
 
@@ -502,7 +292,7 @@ def claim_add_evidence(*, claim: Claim, actor: User, files: list[CleanUpload]) -
         with transaction.atomic():
             claim = _lock(claim)
             known = set(Evidence.objects.filter(claim=claim).values_list("sha256", flat=True))
-            new = _unique_by_hash(files, known)
+            new = unique_by_hash(files, known)
             if len(known) + len(new) > settings.EVIDENCE_MAX_FILES:
                 raise ValidationError(
                     _("A claim can hold at most %(count)d files.") % {"count": settings.EVIDENCE_MAX_FILES},
@@ -510,8 +300,8 @@ def claim_add_evidence(*, claim: Claim, actor: User, files: list[CleanUpload]) -
                 )
             if not new:
                 return []
-            stored = _store_files(new)
-            rows = _create_evidence(claim, actor, stored)
+            stored = store_files(new)
+            rows = create_evidence(claim, actor, stored)
             ClaimEvent.objects.create(
                 claim=claim,
                 kind=EventKind.EVIDENCE_ADDED,
@@ -524,7 +314,7 @@ def claim_add_evidence(*, claim: Claim, actor: User, files: list[CleanUpload]) -
             outbox_write(event="claim.evidence_added", payload={"claim_id": claim.pk})
             return rows
     except BaseException:
-        _discard_files(stored)
+        discard_files(stored)
         raise
 
 
@@ -568,18 +358,6 @@ def claim_confirm_resolved(*, claim: Claim, actor: User) -> Claim:
         resolved_at=now,
     )
     return claim
-
-
-def reopen_deadline(claim: Claim) -> datetime | None:
-    since = claim.resolved_at or claim.closed_at
-    if since is None or claim.status not in (ClaimStatus.RESOLVED, ClaimStatus.CLOSED):
-        return None
-    return since + settings.CLAIM_REOPEN_WINDOW
-
-
-def can_reopen(claim: Claim, now: datetime | None = None) -> bool:
-    deadline = reopen_deadline(claim)
-    return deadline is not None and (now or timezone.now()) <= deadline
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts.selectors import official_callback_number
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
-from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
-from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
+from helpdesk.uploads import CleanUpload
 from helpdesk.views import register_customer
 from tickets.callbacks import callback_request, verified_phone
 from tickets.claims import drafts, selectors, services
@@ -38,7 +36,10 @@ from tickets.claims.forms import (
     ReplyForm,
     WithdrawForm,
 )
+from tickets.claims.notices import masking_messages
+from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import evidence_pending_page, serve_evidence
+from tickets.evidence.uploads import clean_files
 from tickets.models import CallbackStatus, Claim, EventKind, Evidence
 from tickets.promises import CALLBACK, NEEDS_PHONE, customer_promises, latest_callback, promise_event_text
 
@@ -56,49 +57,11 @@ def _get_claim(request: HttpRequest, reference: str) -> Claim:
     return selectors.claim_for_customer(customer=_customer(request), reference=reference)
 
 
-def clean_files(files: list[UploadedFile], room: int) -> tuple[list[CleanUpload], list[tuple[str, str]]]:
-    """Check each file on its own: accepted ones go on, rejected ones come back with a reason."""
-    accepted: list[CleanUpload] = []
-    rejected: list[tuple[str, str]] = []
-    for upload in files:
-        name = (upload.name or "")[:120]
-        if len(accepted) >= room:
-            limit = settings.EVIDENCE_MAX_FILES
-            reason = _("“%(name)s”: a claim can hold at most %(count)d files.") % {
-                "name": name,
-                "count": limit,
-            }
-            rejected.append((name, reason))
-            continue
-        try:
-            accepted.append(clean_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES, defer_reencode=True))
-        except UploadRejected as exc:
-            rejected.append((name, " ".join(str(m) for m in exc.messages)))
-    return accepted, rejected
-
-
 def tell_about_files_and_masking(request: HttpRequest, rejected: list[tuple[str, str]], kinds: Any) -> None:
     for _name, reason in rejected:
         messages.warning(request, _("Not attached: %(reason)s") % {"reason": reason})
     for message in masking_messages(kinds):
         messages.info(request, message)
-
-
-def masking_messages(kinds: Any) -> list[str]:
-    kinds = set(kinds or ())
-    out = []
-    if BANK_CARD in kinds:
-        out.append(_("We hid a bank card number you typed; only its last four digits are kept."))
-    if ID_NUMBER in kinds:
-        out.append(_("We hid an ID number you typed."))
-    if SECRET in kinds:
-        out.append(
-            _(
-                "We hid what looked like a password or verification code: support will never need your "
-                "password or SMS code. If you shared it anywhere, change it now."
-            )
-        )
-    return out
 
 
 def _form_context(
@@ -309,12 +272,12 @@ def _render_detail(request: HttpRequest, claim: Claim, status: int = 200, **form
         "clock_promises": [p for key, p in promises.items() if key != CALLBACK],
         "needs_phone": CALLBACK in promises and promises[CALLBACK].state == NEEDS_PHONE,
         "events": events,
-        "evidence": selectors.claim_evidence(claim),
+        "evidence": claim_evidence(claim),
         "policy": policy,
         "show_12315": claim.is_open and now >= escalation_at,
         "escalation_at": escalation_at,
-        "can_reopen": services.can_reopen(claim, now),
-        "reopen_deadline": services.reopen_deadline(claim),
+        "can_reopen": selectors.can_reopen(claim, now),
+        "reopen_deadline": selectors.reopen_deadline(claim),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
@@ -497,7 +460,7 @@ def claim_export(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "claim": claim,
         "events": selectors.public_timeline(claim),
-        "evidence": selectors.claim_evidence(claim),
+        "evidence": claim_evidence(claim),
         "exported_at": timezone.now(),
     }
     response = render(request, "tickets/claim_export.html", context)

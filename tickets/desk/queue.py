@@ -30,7 +30,6 @@ from tickets.models import (
     Claim,
     ClaimEvent,
     ClaimStatus,
-    Evidence,
     Macro,
     Priority,
     Tag,
@@ -306,10 +305,6 @@ def macros_for(claim: Claim) -> list[Macro]:
         .prefetch_related("tags")
         .order_by("name", "id")
     )
-
-
-def claim_evidence(claim: Claim) -> list[Evidence]:
-    return list(Evidence.objects.filter(claim=claim).order_by("created_at", "id"))
 
 
 def official_channels(claim: Claim) -> list[ContactChannel]:

@@ -15,13 +15,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.audit import audit_record, snapshot
+from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact
 from tickets.access import claims_visible_to, may_handle
-from tickets.claims.selectors import policy_for
-from tickets.claims.services import _actor_label, _change_status, repeat_failures, triage_extras, triage_facts
+from tickets.claims.services import claim_change_status, public_actor_label
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -30,12 +29,9 @@ from tickets.models import (
     EventKind,
     Macro,
     Priority,
-    RoutingRule,
     Tag,
 )
 from tickets.sla import sla_on_agent_reply
-from tickets.triage import urgency as triage
-from tickets.triage.routing import forget_routing
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
 AGENT_STATUSES = (
@@ -67,7 +63,7 @@ def _event(
         claim=claim,
         kind=kind,
         actor=actor,
-        actor_label=_actor_label(actor),
+        actor_label=public_actor_label(actor),
         body=body,
         is_internal=internal,
         data=data,
@@ -242,7 +238,7 @@ def _set_status_locked(claim: Claim, agent: User, status: str, *, reason: str) -
         extra["closed_at"] = now
     elif status in OPEN_STATUSES:
         extra.update(resolved_at=None, closed_at=None)
-    _change_status(
+    claim_change_status(
         claim,
         agent,
         status,
@@ -301,56 +297,6 @@ def claim_override_priority(*, claim: Claim, actor: User, priority: int, reason:
         after={"priority": priority},
         reason=text,
     )
-    return claim
-
-
-def claim_retriage(*, claim: Claim, now: Any = None) -> Claim:
-    """Recompute score and priority from the claim's current facts (due times, customer history).
-
-    Called when an input changes (the SLA engine after computing due times, a problem-type change). A
-    supervisor's override keeps its priority; the score still moves so the order within it stays right.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("problem_type").get(pk=claim.pk)
-        due = claim.first_response_due_at if claim.first_responded_at is None else claim.resolution_due_at
-        scored = triage.score(
-            triage_facts(
-                problem_type=claim.problem_type,
-                amount=claim.amount,
-                happened_at=claim.access_lost_at or claim.paid_at,
-                policy=policy_for(claim.platform_id, claim.problem_type_id),
-                now=claim.created_at if claim.first_response_due_at is None else now,
-                next_due_at=due,
-                failures=repeat_failures(
-                    claim.customer, claim.problem_type, claim.created_at, before_id=claim.pk
-                ),
-                extras=triage_extras(
-                    customer_id=claim.customer_id,
-                    platform_id=claim.platform_id,
-                    order_number=claim.order_number,
-                ),
-            )
-        )
-        override = claim.urgency_parts.get("override")
-        parts: dict[str, Any] = dict(scored.parts)
-        if override:
-            parts["override"] = override
-        before = (claim.priority, claim.urgency_score)
-        claim.priority = int(override["priority"]) if override else scored.priority
-        claim.urgency_score = scored.score
-        claim.urgency_parts = parts
-        claim.is_high_value = scored.is_high_value
-        if (claim.priority, claim.urgency_score) != before:
-            _touch_fields = ["priority", "urgency_score", "urgency_parts", "is_high_value"]
-            claim.save(update_fields=_touch_fields)
-            audit_record(
-                actor=None,
-                action="claim.retriaged",
-                obj=claim,
-                before={"priority": before[0], "score": before[1]},
-                after={"priority": claim.priority, "score": claim.urgency_score},
-            )
     return claim
 
 
@@ -420,47 +366,3 @@ def claims_bulk(*, agent: User, claims: Iterable[Claim], act: Callable[[Claim], 
         else:
             result.done.append(claim.reference)
     return result
-
-
-# --- routing rules, teams and macros (supervisors' data) ------------------------------------------------
-RULE_FIELDS = [
-    "name",
-    "position",
-    "is_active",
-    "platform",
-    "problem_type",
-    "min_amount",
-    "max_amount",
-    "high_value",
-    "language",
-    "team",
-]
-
-
-@transaction.atomic
-def routing_rule_save(*, actor: User, rule: RoutingRule) -> RoutingRule:
-    """Create or change a routing rule (validated by the caller's form); audited with before/after."""
-    if not actor.is_supervisor:
-        raise PermissionDenied
-    before = snapshot(RoutingRule.objects.get(pk=rule.pk), RULE_FIELDS) if rule.pk else None
-    if rule.min_amount is not None and rule.max_amount is not None and rule.min_amount >= rule.max_amount:
-        raise ValidationError(_("The amount band is empty: “from” must be below “below”."), code="band")
-    rule.save()
-    transaction.on_commit(forget_routing)
-    audit_record(
-        actor=actor,
-        action="routing_rule.changed" if before else "routing_rule.created",
-        obj=rule,
-        before=before,
-        after=snapshot(rule, RULE_FIELDS),
-    )
-    return rule
-
-
-@transaction.atomic
-def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
-    if not actor.is_supervisor:
-        raise PermissionDenied
-    audit_record(actor=actor, action="routing_rule.deleted", obj=rule, before=snapshot(rule, RULE_FIELDS))
-    rule.delete()
-    transaction.on_commit(forget_routing)

@@ -45,8 +45,10 @@ from tickets.desk.forms import (
     StatusForm,
     TagForm,
 )
+from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
+from tickets.triage import services as triage_services
 from tickets.triage.urgency import explain
 
 View = Callable[..., HttpResponseBase]
@@ -228,7 +230,7 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
         "outcome_choices": CallbackOutcome.choices,
         "now": timezone.now(),
         "events": events,
-        "evidence": q.claim_evidence(claim),
+        "evidence": claim_evidence(claim),
         "others": q.other_claims_of_customer(claim, viewer=agent),
         "macros": q.macros_for(claim),
         "channels": q.official_channels(claim),
@@ -429,12 +431,12 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     form = RoutingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
         if "delete" in request.POST and rule.pk:
-            svc.routing_rule_delete(actor=agent, rule=rule)
+            triage_services.routing_rule_delete(actor=agent, rule=rule)
             messages.success(request, _("Rule deleted."))
             return redirect("agent:routing_rules")
         if form.is_valid():
             try:
-                svc.routing_rule_save(actor=agent, rule=form.instance)
+                triage_services.routing_rule_save(actor=agent, rule=form.instance)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -5,9 +5,9 @@ anything appended still in it) is never streamed to anyone: the caller says how 
 checked" (an HTML page or a JSON 409), and ``helpdesk.uploads.private_file_response`` refuses quarantined
 names as a last line of defence.
 
-Who may see the claim is decided before this is called: ``tickets.selectors.claim_for_customer`` for the
-customer, ``tickets.access.claim_for_agent`` for staff. The evidence id is looked up on that claim only, so
-an id of another claim answers 404 like one that does not exist.
+Who may see the claim is decided before this is called: ``tickets.claims.selectors.claim_for_customer`` for
+the customer, ``tickets.access.claim_for_agent`` for staff. The evidence id is looked up on that claim only,
+so an id of another claim answers 404 like one that does not exist.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tickets.claims.selectors import _cached, _reference_cache
+from tickets import reference_data
 from tickets.models import RoutingRule, Team
 
 
@@ -40,7 +40,7 @@ def _load() -> tuple[list[RoutingRule], Team | None]:
 def route(facts: RoutingFacts) -> Team | None:
     """The first matching rule's team, else the general team. Rules are reference data: each process keeps
     them for CLAIM_REFERENCE_DATA_TTL seconds like platforms and claim rules (0 in tests: always fresh)."""
-    rules, general = _cached("routing", _load)
+    rules, general = reference_data.cached("routing", _load)
     for rule in rules:
         if rule_matches(rule, facts):
             return rule.team
@@ -49,4 +49,4 @@ def route(facts: RoutingFacts) -> Team | None:
 
 def forget_routing() -> None:
     """After a supervisor's change: this process reloads now, others within CLAIM_REFERENCE_DATA_TTL."""
-    _reference_cache.pop("routing", None)
+    reference_data.forget("routing")
