@@ -90,7 +90,7 @@ def _steady(label: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from tickets.sla import sla_sweep
+    from tickets.sla.sweep import sla_sweep
 
     timings = []
     crossings = []
@@ -115,7 +115,7 @@ def _backlog() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from tickets.sla import sla_sweep
+    from tickets.sla.sweep import sla_sweep
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -35,7 +35,7 @@ from tickets.models import (
 from tickets.routing import forget_routing
 from tickets.selectors import policy_for
 from tickets.services import _actor_label, _change_status, repeat_failures, triage_extras, triage_facts
-from tickets.sla import sla_on_agent_reply
+from tickets.sla.clock import sla_on_agent_reply
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
 AGENT_STATUSES = (

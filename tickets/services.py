@@ -27,7 +27,7 @@ from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact, redact_fields
 from helpdesk.uploads import Sanitized, schedule_sanitize
 from tickets import triage
-from tickets.callbacks import callback_for_new_claim, callbacks_on_status_change
+from tickets.callbacks.services import callback_for_new_claim, callbacks_on_status_change
 from tickets.models import (
     OPEN_STATUSES,
     Claim,
@@ -40,7 +40,7 @@ from tickets.models import (
 from tickets.promises import promises_record_clocks
 from tickets.routing import RoutingFacts, route
 from tickets.selectors import cached_policy_for
-from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
+from tickets.sla.clock import sla_on_customer_reply, sla_on_status_change, sla_schedule, sla_start
 
 if TYPE_CHECKING:
     from helpdesk.uploads import CleanUpload
@@ -362,6 +362,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 if existing is not None:
                     raise DuplicateOpenClaim(existing) from None
                 raise
+            sla_schedule([claim])  # when the SLA sweep must first look at it (tickets.sla.clock)
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
             evidence_rows = _create_evidence(claim, customer, stored) if stored else []
             claim.created_evidence = evidence_rows  # type: ignore[attr-defined]

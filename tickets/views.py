@@ -26,7 +26,8 @@ from helpdesk.redaction import BANK_CARD, ID_NUMBER, SECRET
 from helpdesk.uploads import CleanUpload, UploadRejected, clean_upload
 from helpdesk.views import register_customer
 from tickets import drafts, selectors, services
-from tickets.callbacks import callback_request, verified_phone
+from tickets.callbacks.selectors import verified_phone
+from tickets.callbacks.services import callback_request
 from tickets.evidence import evidence_pending_page, serve_evidence
 from tickets.forms import (
     ACCESS_LOSS_TYPES,
