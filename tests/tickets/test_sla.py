@@ -10,15 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.utils.timezone import now as timezone_now
 
 from helpdesk.business_time import BusinessCalendar
-from helpdesk.models import Notification, OutboxMessage, User
+from helpdesk.models import Notification, OutboxMessage, Role, User
 from helpdesk.outbox import relay
 from tests.factories import StaffFactory, verify_phone
 from tests.tickets.conftest import claim_input
 from tickets import services
 from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCheck, SlaCrossing, SlaPolicy
-from tickets.sla.clock import sla_on_agent_reply
+from tickets.sla import policies as sla_policies
+from tickets.sla.clock import next_check, sla_on_agent_reply
 from tickets.sla.policies import forget_policies
 from tickets.sla.sweep import sla_sweep
 
@@ -139,6 +141,7 @@ def test_an_agent_reply_meets_the_first_response_and_a_customer_message_starts_t
 
 def test_the_sweep_records_each_crossing_once_and_alerts(policies, platform, customer, supervisor):
     agent = StaffFactory()
+    retired = StaffFactory(role=Role.SUPERVISOR, is_active=False)  # no alerts to a disabled account
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer)
     Claim.objects.filter(pk=claim.pk).update(assignee=agent)
@@ -156,6 +159,7 @@ def test_the_sweep_records_each_crossing_once_and_alerts(policies, platform, cus
     breach_to = set(Notification.objects.filter(event="sla.breach").values_list("user_id", flat=True))
     assert warning_to == {agent.pk}  # the assignee is warned
     assert breach_to == {agent.pk, supervisor.pk}  # and the supervisor hears of the breach
+    assert retired.pk not in breach_to
     assert Notification.objects.filter(event="sla.breach").count() == 2
     claim.refresh_from_db()
     assert claim.priority == Priority.P1  # escalated one step from P2
@@ -187,6 +191,68 @@ def test_a_paused_or_finished_claim_is_never_swept(policies, platform, customer)
     claim.refresh_from_db()
     assert next_check_of(claim) is None
     assert sla_sweep(now=MONDAY_10 + timedelta(days=10)) == 0
+
+
+def test_the_sweep_moves_the_check_to_the_next_threshold_and_drops_it_when_none_is_left(
+    policies, platform, customer
+):
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    claim.refresh_from_db()
+    assert next_check_of(claim) == next_check(claim) == claim.first_response_warn_at
+    assert sla_sweep(now=claim.first_response_warn_at + timedelta(minutes=1)) == 1
+    assert next_check_of(claim) == claim.first_response_due_at  # the next future threshold, by the same rule
+    assert next_check_of(claim) == next_check(claim, after=claim.first_response_warn_at)
+    # Long after every target: the missed ones are recorded at once and nothing is left to look at.
+    assert sla_sweep(now=claim.resolution_due_at + timedelta(days=1)) == 3
+    assert next_check_of(claim) is None
+    assert set(SlaCrossing.objects.values_list("target", "level")) == {
+        ("first_response", "warning"),
+        ("first_response", "breach"),
+        ("resolution", "warning"),
+        ("resolution", "breach"),
+    }
+
+
+def test_a_threshold_already_past_when_a_clock_changes_is_swept_at_the_next_run(policies, platform, customer):
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    # The agent answers after the resolution warning has already passed (nobody swept in between).
+    late = Claim.objects.get(pk=claim.pk)
+    with time_machine.travel(late.resolution_warn_at + timedelta(minutes=5), tick=False):
+        late.save(update_fields=sla_on_agent_reply(late, timezone_now()))
+    assert next_check_of(late) == late.resolution_warn_at  # past thresholds count: recorded once, next run
+    assert sla_sweep(now=late.resolution_warn_at + timedelta(minutes=6)) == 1
+    assert SlaCrossing.objects.get().target == "resolution"
+
+
+def test_a_claim_paused_behind_the_services_back_is_not_swept(policies, platform, customer):
+    """The rule, not the table, decides: a check row left for a claim that waits on the customer records
+    nothing and goes."""
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    Claim.objects.filter(pk=claim.pk).update(
+        status=ClaimStatus.WAITING_ON_CUSTOMER, sla_paused_at=MONDAY_10 + timedelta(minutes=5)
+    )
+    assert sla_sweep(now=MONDAY_10 + timedelta(days=3)) == 0
+    assert next_check_of(claim) is None and not SlaCrossing.objects.exists()
+
+
+def test_policies_are_cached_for_the_ttl_and_reloaded_when_forgotten(
+    policies, settings, django_assert_num_queries
+):
+    settings.CLAIM_REFERENCE_DATA_TTL = 60
+    forget_policies()
+    try:
+        loaded = sla_policies.policies()
+        assert [p.id for p in loaded] == [policies[0].pk, policies[1].pk]
+        SlaPolicy.objects.filter(pk=policies[0].pk).update(active=False)
+        with django_assert_num_queries(0):
+            assert sla_policies.policies() == loaded  # cached: the change shows within the TTL
+        forget_policies()  # what saving a policy does (desk_services, admin)
+        assert [p.id for p in sla_policies.policies()] == [policies[1].pk]
+    finally:
+        forget_policies()
 
 
 def test_the_sweep_reads_only_claims_that_are_due(
