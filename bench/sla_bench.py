@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimdesk_bench_sla python -m bench.sla_bench
 
 Seeds BENCH_SLA_CLAIMS claims (default 1,000,000; BENCH_SLA_OPEN of them open, default 300,000) with one
-INSERT … SELECT generate_series, the open ones with SLA thresholds spread over the next 24 hours, then:
+INSERT … SELECT generate_series, the open ones with SLA thresholds spread over the next 24 hours and their
+next check in the ``tickets_slacheck`` side table, then:
   1. steady state: the minute-by-minute sweep (about 200 claims cross per minute), timed over 20 runs,
      with its query count, and the same with a tenth of the open claims to show the count does not grow;
   2. backlog: 50,000 claims whose thresholds all passed at once (say, the workers were down), cleared by
@@ -61,15 +62,14 @@ def _seed() -> None:
               currency, payment_channel, paid_at, transaction_id, description, desired_outcome, contact_phone,
               preferred_contact, redacted_kinds, status, late_filed, late_reason, priority, urgency_score,
               urgency_parts, is_high_value, created_at, updated_at, rating_comment,
-              first_response_warn_at, first_response_due_at, resolution_warn_at, resolution_due_at,
-              sla_next_check_at, language
+              first_response_warn_at, first_response_due_at, resolution_warn_at, resolution_due_at, language
             )
             SELECT 'BN-' || g, %(customer)s, %(platform)s, %(problem)s, 'bench', 'ORD' || g, 'card', 100,
               'CNY', 'alipay', now(), '', 'bench', 'refund', '', 'in_app', '[]',
               CASE WHEN g > %(closed)s THEN 'open' ELSE 'closed' END, false, '', 3, 300, '{}', false,
               now() - interval '1 day', now(), '',
               w.at, w.at + interval '5 minutes', w.at + interval '1 day', w.at + interval '1 day 2 hours',
-              CASE WHEN g > %(closed)s THEN w.at END, 'zh-hans'
+              'zh-hans'
             FROM generate_series(1, %(total)s) AS g,
                  LATERAL (SELECT now() + (g %% 1440) * interval '1 minute' + interval '2 minutes' AS at) AS w
             """,
@@ -81,7 +81,13 @@ def _seed() -> None:
                 "total": CLAIMS,
             },
         )
+        # The sweep's entry point: each open claim's next check (its first-response warning).
+        cursor.execute(
+            "INSERT INTO tickets_slacheck (claim_id, next_check_at) "
+            "SELECT id, first_response_warn_at FROM tickets_claim WHERE status = 'open'"
+        )
         cursor.execute("ANALYZE tickets_claim")
+        cursor.execute("ANALYZE tickets_slacheck")
         print(f"seeded {CLAIMS:,} claims ({OPEN:,} open) in {time.perf_counter() - started:.1f} s")
 
 
@@ -90,7 +96,7 @@ def _steady(label: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from tickets.sla import sla_sweep
+    from tickets.sla.sweep import sla_sweep
 
     timings = []
     crossings = []
@@ -115,15 +121,21 @@ def _backlog() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from tickets.sla import sla_sweep
+    from tickets.sla.sweep import sla_sweep
 
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE tickets_claim SET first_response_warn_at = now() - interval '10 minutes',
-                   first_response_due_at = now() - interval '1 minute',
-                   sla_next_check_at = now() - interval '10 minutes'
+                   first_response_due_at = now() - interval '1 minute'
             WHERE id IN (SELECT id FROM tickets_claim WHERE status = 'open' ORDER BY id DESC LIMIT %s)
+            """,
+            [BACKLOG],
+        )
+        cursor.execute(
+            """
+            UPDATE tickets_slacheck SET next_check_at = now() - interval '10 minutes'
+            WHERE claim_id IN (SELECT id FROM tickets_claim WHERE status = 'open' ORDER BY id DESC LIMIT %s)
             """,
             [BACKLOG],
         )

@@ -45,6 +45,13 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("role", Role.SUPERVISOR)
         return self._create(email, password, **extra)
 
+    def supervisors(self) -> models.QuerySet[User]:
+        """Active supervisors: the people told of SLA breaches, overdue call-backs and low ratings."""
+        return self.filter(role=Role.SUPERVISOR, is_active=True)
+
+    def supervisor_ids(self) -> list[int]:
+        return list(self.supervisors().values_list("pk", flat=True))
+
     def get_by_natural_key(self, username: str | None) -> User:
         # Every spelling that folds to the same canonical address finds the same account (and only
         # those: helpdesk.auth.axes_username locks on the account, so the two must agree).

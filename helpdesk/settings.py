@@ -504,7 +504,7 @@ CLAIM_HIGH_VALUE_AMOUNT = Decimal(env.integer("CLAIM_HIGH_VALUE_AMOUNT", 500, mi
 CLAIM_ESCALATION_AFTER = env.duration("CLAIM_ESCALATION_AFTER", timedelta(days=7))
 # Seconds each process keeps platforms, problem types and claim rules for the filing path (0: off).
 CLAIM_REFERENCE_DATA_TTL = env.integer("CLAIM_REFERENCE_DATA_TTL", 0 if TESTING else 60, minimum=0)
-# SLA and call-backs (tickets/sla.py, tickets/callbacks.py).
+# SLA and call-backs (tickets/sla/, tickets/callbacks/).
 CALLBACK_DEFAULT_WITHIN = env.duration("CALLBACK_DEFAULT_WITHIN", timedelta(minutes=30))
 CALLBACK_MAX_ATTEMPTS = env.integer("CALLBACK_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
 CALLBACK_RETRY_AFTER = env.duration("CALLBACK_RETRY_AFTER", timedelta(minutes=30))

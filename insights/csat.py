@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record
-from helpdesk.models import Role, User
+from helpdesk.models import User
 from helpdesk.redaction import redact
 from insights.models import DailyRollup, Grain
 from tickets.models import Claim, ClaimEvent, EventKind, Team, TeamMembership
@@ -55,7 +55,7 @@ def csat_comment_add(*, claim: Claim, actor: User, comment: str) -> Claim:
 def team_lead_ids(team_id: int | None) -> list[int]:
     """Supervisors of the claim's team; a claim without a team (or a team without one) alerts every
     active supervisor, since supervisors see every team."""
-    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+    supervisors = User.objects.supervisors()
     if team_id is not None:
         members = list(
             supervisors.filter(

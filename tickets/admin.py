@@ -20,7 +20,7 @@ from tickets.models import (
     Team,
     TeamMembership,
 )
-from tickets.sla import forget_policies
+from tickets.sla.policies import forget_policies
 from tickets.triage.routing import forget_routing
 
 
@@ -93,7 +93,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Callback)
 class CallbackAdmin(admin.ModelAdmin):
-    """Read-only: call-backs change through tickets.callbacks (audited)."""
+    """Read-only: call-backs change through tickets.callbacks.services (audited)."""
 
     list_display = ["claim", "status", "due_at", "owner", "attempts", "reason"]
     list_filter = ["status", "reason"]

@@ -30,6 +30,6 @@ class TicketsConfig(AppConfig):
         on_sanitized(evidence_sanitized)
 
         from helpdesk.signals import phone_verified
-        from tickets.callbacks import on_phone_verified
+        from tickets.callbacks.services import on_phone_verified
 
         phone_verified.connect(on_phone_verified, dispatch_uid="callbacks-phone-verified")

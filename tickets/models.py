@@ -331,8 +331,8 @@ class Claim(models.Model):
         output_field=models.TextField(),
         db_persist=True,
     )
-    # SLA (tickets/sla.py): the policy that set the due times, the 75 % warning moments, the next-response
-    # clock (runs while the customer waits for an answer), the pause, and when the sweep must look next.
+    # SLA (tickets/sla/clock.py): the policy that set the due times, the 75 % warning moments, the
+    # next-response clock (runs while the customer waits for an answer) and the pause.
     sla_policy = models.ForeignKey(
         "SlaPolicy", verbose_name=_("SLA policy"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -341,7 +341,8 @@ class Claim(models.Model):
     next_response_warn_at = models.DateTimeField(null=True, blank=True)
     resolution_warn_at = models.DateTimeField(null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
-    sla_next_check_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep must look next lives in SlaCheck (a narrow side table): the sweep's every-minute
+    # update never rewrites this wide, heavily indexed row.
 
     created_at = models.DateTimeField(_("filed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -404,12 +405,6 @@ class Claim(models.Model):
                 fields=["created_at", "id"],
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES), assignee__isnull=True),
                 name="claim_unassigned_age_idx",
-            ),
-            # The SLA sweep's only entry point: claims with a threshold to look at (open, not paused).
-            models.Index(
-                fields=["sla_next_check_at"],
-                name="claim_sla_check_idx",
-                condition=Q(sla_next_check_at__isnull=False),
             ),
             models.Index(fields=["first_response_due_at"], name="claim_first_due_idx"),
             models.Index(fields=["resolution_due_at"], name="claim_resolution_due_idx"),
@@ -593,6 +588,25 @@ class SlaCrossing(models.Model):
         return f"{self.claim_id} {self.target} {self.level}"
 
 
+class SlaCheck(models.Model):
+    """When the SLA sweep must next look at a claim: the earliest threshold (warning or due time) of its
+    running clocks that the sweep has not passed yet. A row exists only while a clock runs (open, not
+    paused, a target set); tickets.sla.clock.sla_schedule keeps it, the sweep moves it on. Kept apart
+    from the claim so that the sweep's every-minute update touches two narrow indexes, not the claim's
+    dozen (issue 17)."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="sla_check")
+    next_check_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SLA check")
+        verbose_name_plural = _("SLA checks")
+        indexes = [models.Index(fields=["next_check_at"], name="sla_check_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.next_check_at:%Y-%m-%d %H:%M}"
+
+
 # --- Call-backs ------------------------------------------------------------------------------------------
 class CallbackStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for our call")
@@ -636,7 +650,8 @@ class Callback(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    # Set by tickets.callbacks.with_caller_numbers: the platform's published call-back line ("" = none).
+    # Set by tickets.callbacks.selectors.with_caller_numbers: the platform's published call-back line
+    # ("" = none).
     caller_number: str = ""
 
     class Meta:

@@ -6,9 +6,9 @@ The claim page and the notifications read promises from here only, so they never
 - the call-back (late: "we are late; an agent will call you before <new time>"; cancelled while the claim
   waits on the customer's written answer; a high-value claim without a phone number asks for one).
 
-A missed promise's new time comes from ``tickets.sla.renewed_due`` (deterministic in the missed time), so
-the page, the ``SLA_PROMISE`` timeline entry and the notification name the same moment. The timeline entry
-is written whenever a promise is made or changed (``promise_record``).
+A missed promise's new time comes from ``tickets.sla.clock.renewed_due`` (deterministic in the missed
+time), so the page, the ``SLA_PROMISE`` timeline entry and the notification name the same moment. The
+timeline entry is written whenever a promise is made or changed (``promise_record``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from helpdesk.models import User
 from helpdesk.templatetags.claimdesk import phone
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, ClaimStatus, EventKind, SlaTarget
-from tickets.sla import renewed_due, target_window, working_days
+from tickets.sla.clock import renewed_due, target_window, working_days
 
 PENDING, MET, LATE, CANCELLED = "pending", "met", "late", "cancelled"
 NEEDS_PHONE = "needs_phone"  # a pending call-back promise we cannot keep without a number

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.models import User
 from tickets.access import callback_for_agent, sees_every_team
-from tickets.callbacks import callback_record_attempt, callbacks_for_agent, with_caller_numbers
+from tickets.callbacks.selectors import callbacks_for_agent, with_caller_numbers
+from tickets.callbacks.services import callback_record_attempt
 from tickets.models import CallbackOutcome, CallbackStatus
 from tickets.reports import sla_report
 

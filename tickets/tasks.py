@@ -13,14 +13,14 @@ def purge_draft_files() -> int:
 
 @shared_task(name="tickets.sla_sweep", ignore_result=True)
 def sla_sweep() -> int:
-    """Every minute: record and alert SLA warnings (75 %) and breaches, each once (see tickets/sla.py)."""
-    from tickets.sla import sla_sweep as sweep
+    """Every minute: record and alert SLA warnings (75 %) and breaches, each once (tickets/sla/sweep.py)."""
+    from tickets.sla.sweep import sla_sweep as sweep
 
     return sweep()
 
 
 @shared_task(name="tickets.callbacks_overdue", ignore_result=True)
 def callbacks_overdue() -> int:
-    from tickets.callbacks import callback_sweep_overdue
+    from tickets.callbacks.services import callback_sweep_overdue
 
     return callback_sweep_overdue()

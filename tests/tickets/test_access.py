@@ -27,7 +27,8 @@ from helpdesk.models import AuditEntry, User
 from tests.factories import ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team, verify_phone
 from tests.tickets.conftest import png_bytes
 from tickets import access
-from tickets.callbacks import callback_request, callbacks_for_agent
+from tickets.callbacks.selectors import callbacks_for_agent
+from tickets.callbacks.services import callback_request
 from tickets.desk import queue as q
 from tickets.desk.views import ACTIONS
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, Evidence
@@ -321,7 +322,7 @@ def test_the_call_back_list_page_shows_no_other_teams_phone_or_code(login_as, th
 def test_an_attempt_on_another_teams_call_back_is_refused_by_the_service_too(theirs, mine):
     from django.http import Http404
 
-    from tickets.callbacks import callback_record_attempt
+    from tickets.callbacks.services import callback_record_attempt
 
     with pytest.raises(Http404):
         callback_record_attempt(callback=theirs.callback, agent=mine.agent, outcome="reached")

@@ -14,7 +14,8 @@ from helpdesk.outbox import relay
 from tests.conftest import totp_device
 from tests.contacts.conftest import draft, evidence
 from tests.factories import ClaimFactory, PlatformFactory, StaffFactory, TeamFactory, join_team, verify_phone
-from tickets import callbacks
+from tickets.callbacks import selectors as callback_selectors
+from tickets.callbacks import services as callbacks
 from tickets.models import Callback, CallbackStatus, ClaimEvent
 
 pytestmark = pytest.mark.django_db
@@ -261,8 +262,8 @@ def test_the_agent_list_reads_call_back_lines_in_one_query(customer, agent, team
     for each in platforms:
         claim = ClaimFactory(customer=customer, platform=each, team=team)
         callbacks.callback_request(claim=claim, customer=customer, phone="+8613800138000")
-    rows = callbacks.callbacks_for_agent(agent=agent)
+    rows = callback_selectors.callbacks_for_agent(agent=agent)
     with CaptureQueriesContext(connection) as queries:
-        callbacks.with_caller_numbers(rows)
+        callback_selectors.with_caller_numbers(rows)
     assert len(queries) == 1
     assert {cb.caller_number for cb in rows} == {""}

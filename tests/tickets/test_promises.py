@@ -14,8 +14,11 @@ from helpdesk import sms
 from helpdesk.models import OutboxMessage, User
 from tests.factories import StaffFactory, problem_type, verify_phone
 from tests.tickets.conftest import claim_input
-from tickets import agent_services, callbacks, services, sla
+from tickets import agent_services, services
+from tickets.callbacks import services as callbacks
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, EventKind, SlaPolicy
+from tickets.sla.policies import forget_policies
+from tickets.sla.sweep import sla_sweep
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +34,10 @@ MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SH)  # an ordinary Monday
 
 @pytest.fixture(autouse=True)
 def _default_policies(db):
-    sla.forget_policies()
+    forget_policies()
     assert SlaPolicy.objects.filter(active=True).count() >= 3  # the data migration's defaults
     yield
-    sla.forget_policies()
+    forget_policies()
 
 
 def file_claim(platform, customer, **overrides) -> Claim:
@@ -150,7 +153,7 @@ def test_a_missed_first_reply_says_sorry_and_names_the_new_time(login_as, platfo
         claim = file_claim(platform, customer)
     with time_machine.travel(MONDAY_10 + timedelta(minutes=20), tick=False):
         html = page(login_as, customer, claim)
-        sla.sla_sweep()
+        sla_sweep()
     new_time = "2026-11-23 10:30"  # the 15-minute window again from the missed 10:15
     apology = "Sorry, we are late: we promised a first reply by 2026-11-23 10:15."
     assert f"{apology} An agent will answer before {new_time}." in html

@@ -10,14 +10,19 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.utils.timezone import now as timezone_now
 
 from helpdesk.business_time import BusinessCalendar
-from helpdesk.models import Notification, OutboxMessage, User
+from helpdesk.models import Notification, OutboxMessage, Role, User
 from helpdesk.outbox import relay
 from tests.factories import StaffFactory, verify_phone
 from tests.tickets.conftest import claim_input
-from tickets import services, sla
-from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCrossing, SlaPolicy
+from tickets import services
+from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCheck, SlaCrossing, SlaPolicy
+from tickets.sla import policies as sla_policies
+from tickets.sla.clock import next_check, sla_on_agent_reply
+from tickets.sla.policies import forget_policies
+from tickets.sla.sweep import sla_sweep
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +39,7 @@ MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=SH)  # an ordinary Monday
 @pytest.fixture
 def policies(db):
     SlaPolicy.objects.all().delete()
-    sla.forget_policies()
+    forget_policies()
     high = SlaPolicy.objects.create(
         name="high value",
         position=10,
@@ -61,6 +66,11 @@ def file_claim(platform, customer, **overrides) -> Claim:
     return services.claim_create(customer=customer, data=claim_input(platform, **overrides))
 
 
+def next_check_of(claim: Claim) -> datetime | None:
+    """When the sweep will look at the claim next (the SlaCheck side table); None: it never will."""
+    return SlaCheck.objects.filter(claim=claim).values_list("next_check_at", flat=True).first()
+
+
 def test_a_claim_gets_due_times_from_the_first_matching_policy(policies, platform, customer):
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer)
@@ -70,7 +80,7 @@ def test_a_claim_gets_due_times_from_the_first_matching_policy(policies, platfor
     assert claim.first_response_warn_at == datetime(2026, 11, 23, 13, 0, tzinfo=SH)  # 75 %
     # 16 working hours from Monday 10:00 over 09-18 days: Monday 8 h, Tuesday 8 of 9 h → Tuesday 17:00
     assert claim.resolution_due_at == datetime(2026, 11, 24, 17, 0, tzinfo=SH)
-    assert claim.sla_next_check_at == claim.first_response_warn_at
+    assert next_check_of(claim) == claim.first_response_warn_at
 
 
 def test_over_a_weekend_the_office_clock_stops(policies, platform, customer):
@@ -103,7 +113,7 @@ def test_waiting_on_customer_pauses_and_resuming_shifts_by_the_paused_business_t
             claim, agent, ClaimStatus.WAITING_ON_CUSTOMER, kind="status_changed", action="t"
         )
     claim.refresh_from_db()
-    assert claim.sla_paused_at is not None and claim.sla_next_check_at is None
+    assert claim.sla_paused_at is not None and next_check_of(claim) is None
     # The customer answers the next morning at 10:00: 8 working hours passed (Mon 11-18, Tue 9-10).
     with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=SH), tick=False):
         services.claim_reply(claim=Claim.objects.get(pk=claim.pk), author=customer, body="订单截图已补充")
@@ -120,9 +130,9 @@ def test_an_agent_reply_meets_the_first_response_and_a_customer_message_starts_t
         claim = file_claim(platform, customer)
     claim = Claim.objects.get(pk=claim.pk)
     with time_machine.travel(MONDAY_10 + timedelta(minutes=30), tick=False):
-        fields = sla.sla_on_agent_reply(claim, MONDAY_10 + timedelta(minutes=30))
+        fields = sla_on_agent_reply(claim, MONDAY_10 + timedelta(minutes=30))
         claim.save(update_fields=fields)
-    assert claim.first_responded_at is not None and claim.sla_next_check_at == claim.resolution_warn_at
+    assert claim.first_responded_at is not None and next_check_of(claim) == claim.resolution_warn_at
     with time_machine.travel(MONDAY_10 + timedelta(hours=1), tick=False):
         services.claim_reply(claim=Claim.objects.get(pk=claim.pk), author=customer, body="还是没到账")
     claim.refresh_from_db()
@@ -131,23 +141,25 @@ def test_an_agent_reply_meets_the_first_response_and_a_customer_message_starts_t
 
 def test_the_sweep_records_each_crossing_once_and_alerts(policies, platform, customer, supervisor):
     agent = StaffFactory()
+    retired = StaffFactory(role=Role.SUPERVISOR, is_active=False)  # no alerts to a disabled account
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer)
     Claim.objects.filter(pk=claim.pk).update(assignee=agent)
     warn_time = MONDAY_10 + timedelta(hours=3, minutes=1)
-    assert sla.sla_sweep(now=warn_time) == 1
-    assert sla.sla_sweep(now=warn_time) == 0  # a re-run (or a second beat) records nothing
+    assert sla_sweep(now=warn_time) == 1
+    assert sla_sweep(now=warn_time) == 0  # a re-run (or a second beat) records nothing
     crossing = SlaCrossing.objects.get()
     assert (crossing.target, crossing.level) == ("first_response", "warning")
     breach_time = MONDAY_10 + timedelta(hours=4, minutes=1)
-    assert sla.sla_sweep(now=breach_time) == 1
-    assert sla.sla_sweep(now=breach_time + timedelta(minutes=1)) == 0
+    assert sla_sweep(now=breach_time) == 1
+    assert sla_sweep(now=breach_time + timedelta(minutes=1)) == 0
     while relay():
         pass
     warning_to = set(Notification.objects.filter(event="sla.warning").values_list("user_id", flat=True))
     breach_to = set(Notification.objects.filter(event="sla.breach").values_list("user_id", flat=True))
     assert warning_to == {agent.pk}  # the assignee is warned
     assert breach_to == {agent.pk, supervisor.pk}  # and the supervisor hears of the breach
+    assert retired.pk not in breach_to
     assert Notification.objects.filter(event="sla.breach").count() == 2
     claim.refresh_from_db()
     assert claim.priority == Priority.P1  # escalated one step from P2
@@ -157,7 +169,7 @@ def test_a_breached_urgent_claim_gets_a_callback(policies, platform, customer):
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer, contact_phone="+8613800138000")
     assert claim.priority <= Priority.P2 and not Callback.objects.exists()
-    sla.sla_sweep(now=MONDAY_10 + timedelta(hours=5))
+    sla_sweep(now=MONDAY_10 + timedelta(hours=5))
     assert Callback.objects.get(claim=claim).reason == "breach"
 
 
@@ -168,7 +180,7 @@ def test_a_breached_urgent_claim_of_a_customer_without_a_verified_phone_gets_no_
     customer.refresh_from_db()
     with time_machine.travel(MONDAY_10, tick=False):
         claim = file_claim(platform, customer, contact_phone="+8613800138000")
-    sla.sla_sweep(now=MONDAY_10 + timedelta(hours=5))
+    sla_sweep(now=MONDAY_10 + timedelta(hours=5))
     assert claim.priority <= Priority.P2 and not Callback.objects.exists()
 
 
@@ -177,8 +189,70 @@ def test_a_paused_or_finished_claim_is_never_swept(policies, platform, customer)
         claim = file_claim(platform, customer)
         services.claim_withdraw(claim=Claim.objects.get(pk=claim.pk), actor=customer)
     claim.refresh_from_db()
-    assert claim.sla_next_check_at is None
-    assert sla.sla_sweep(now=MONDAY_10 + timedelta(days=10)) == 0
+    assert next_check_of(claim) is None
+    assert sla_sweep(now=MONDAY_10 + timedelta(days=10)) == 0
+
+
+def test_the_sweep_moves_the_check_to_the_next_threshold_and_drops_it_when_none_is_left(
+    policies, platform, customer
+):
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    claim.refresh_from_db()
+    assert next_check_of(claim) == next_check(claim) == claim.first_response_warn_at
+    assert sla_sweep(now=claim.first_response_warn_at + timedelta(minutes=1)) == 1
+    assert next_check_of(claim) == claim.first_response_due_at  # the next future threshold, by the same rule
+    assert next_check_of(claim) == next_check(claim, after=claim.first_response_warn_at)
+    # Long after every target: the missed ones are recorded at once and nothing is left to look at.
+    assert sla_sweep(now=claim.resolution_due_at + timedelta(days=1)) == 3
+    assert next_check_of(claim) is None
+    assert set(SlaCrossing.objects.values_list("target", "level")) == {
+        ("first_response", "warning"),
+        ("first_response", "breach"),
+        ("resolution", "warning"),
+        ("resolution", "breach"),
+    }
+
+
+def test_a_threshold_already_past_when_a_clock_changes_is_swept_at_the_next_run(policies, platform, customer):
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    # The agent answers after the resolution warning has already passed (nobody swept in between).
+    late = Claim.objects.get(pk=claim.pk)
+    with time_machine.travel(late.resolution_warn_at + timedelta(minutes=5), tick=False):
+        late.save(update_fields=sla_on_agent_reply(late, timezone_now()))
+    assert next_check_of(late) == late.resolution_warn_at  # past thresholds count: recorded once, next run
+    assert sla_sweep(now=late.resolution_warn_at + timedelta(minutes=6)) == 1
+    assert SlaCrossing.objects.get().target == "resolution"
+
+
+def test_a_claim_paused_behind_the_services_back_is_not_swept(policies, platform, customer):
+    """The rule, not the table, decides: a check row left for a claim that waits on the customer records
+    nothing and goes."""
+    with time_machine.travel(MONDAY_10, tick=False):
+        claim = file_claim(platform, customer)
+    Claim.objects.filter(pk=claim.pk).update(
+        status=ClaimStatus.WAITING_ON_CUSTOMER, sla_paused_at=MONDAY_10 + timedelta(minutes=5)
+    )
+    assert sla_sweep(now=MONDAY_10 + timedelta(days=3)) == 0
+    assert next_check_of(claim) is None and not SlaCrossing.objects.exists()
+
+
+def test_policies_are_cached_for_the_ttl_and_reloaded_when_forgotten(
+    policies, settings, django_assert_num_queries
+):
+    settings.CLAIM_REFERENCE_DATA_TTL = 60
+    forget_policies()
+    try:
+        loaded = sla_policies.policies()
+        assert [p.id for p in loaded] == [policies[0].pk, policies[1].pk]
+        SlaPolicy.objects.filter(pk=policies[0].pk).update(active=False)
+        with django_assert_num_queries(0):
+            assert sla_policies.policies() == loaded  # cached: the change shows within the TTL
+        forget_policies()  # what saving a policy does (desk_services, admin)
+        assert [p.id for p in sla_policies.policies()] == [policies[1].pk]
+    finally:
+        forget_policies()
 
 
 def test_the_sweep_reads_only_claims_that_are_due(
@@ -188,8 +262,8 @@ def test_the_sweep_reads_only_claims_that_are_due(
         for n in range(30):
             file_claim(platform, customer, order_number=f"ORD{n}")
     with django_assert_max_num_queries(3):  # nothing due: one indexed read and the savepoint/commit
-        assert sla.sla_sweep(now=MONDAY_10 + timedelta(minutes=5)) == 0
-    assert sla.sla_sweep(now=MONDAY_10 + timedelta(hours=3, minutes=1)) == 30
+        assert sla_sweep(now=MONDAY_10 + timedelta(minutes=5)) == 0
+    assert sla_sweep(now=MONDAY_10 + timedelta(hours=3, minutes=1)) == 30
     assert not OutboxMessage.objects.filter(event__startswith="notification.").exists()  # nobody to tell
 
 
@@ -211,7 +285,7 @@ def test_two_sweeps_at_once_record_and_alert_each_crossing_once(postgres, polici
     def sweep() -> None:
         try:
             barrier.wait()
-            counts.append(sla.sla_sweep(now=later, batch_size=50))
+            counts.append(sla_sweep(now=later, batch_size=50))
         finally:
             connection.close()
 
@@ -238,7 +312,7 @@ def test_the_claims_team_is_warned_too(policies, platform, customer):
     team = claim.team or Team.objects.create(name="t", slug="t")
     Claim.objects.filter(pk=claim.pk).update(team=team)
     TeamMembership.objects.create(team=team, user=member)
-    sla.sla_sweep(now=MONDAY_10 + timedelta(hours=3, minutes=1))
+    sla_sweep(now=MONDAY_10 + timedelta(hours=3, minutes=1))
     while relay():
         pass
     assert Notification.objects.filter(user=member, event="sla.warning").count() == 1

@@ -21,13 +21,13 @@ from helpdesk.audit import audit_record
 from helpdesk.models import User
 from helpdesk.outbox import outbox_write
 from helpdesk.redaction import redact, redact_fields
-from tickets.callbacks import callback_for_new_claim, callbacks_on_status_change
+from tickets.callbacks.services import callback_for_new_claim, callbacks_on_status_change
 from tickets.claims.references import claim_subject, new_reference
 from tickets.claims.selectors import cached_policy_for, can_reopen, open_claim_for
 from tickets.evidence.services import create_evidence, discard_files, store_files, unique_by_hash
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Evidence
 from tickets.promises import promises_record_clocks
-from tickets.sla import sla_on_customer_reply, sla_on_status_change, sla_start
+from tickets.sla.clock import sla_on_customer_reply, sla_on_status_change, sla_schedule, sla_start
 from tickets.triage import urgency
 from tickets.triage.routing import RoutingFacts, route
 from tickets.triage.selectors import lateness, repeat_failures, triage_extras, triage_facts
@@ -161,6 +161,7 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 if existing is not None:
                     raise DuplicateOpenClaim(existing) from None
                 raise
+            sla_schedule([claim])  # when the SLA sweep must first look at it (tickets.sla.clock)
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
             evidence_rows = create_evidence(claim, customer, stored) if stored else []
             claim.created_evidence = evidence_rows  # type: ignore[attr-defined]

@@ -23,7 +23,8 @@ from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
 from helpdesk.uploads import CleanUpload
 from helpdesk.views import register_customer
-from tickets.callbacks import callback_request, verified_phone
+from tickets.callbacks.selectors import verified_phone
+from tickets.callbacks.services import callback_request
 from tickets.claims import drafts, selectors, services
 from tickets.claims.forms import (
     ACCESS_LOSS_TYPES,

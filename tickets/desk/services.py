@@ -31,7 +31,7 @@ from tickets.models import (
     Priority,
     Tag,
 )
-from tickets.sla import sla_on_agent_reply
+from tickets.sla.clock import sla_on_agent_reply
 
 # Statuses an agent may set by hand (withdrawn is the customer's own).
 AGENT_STATUSES = (

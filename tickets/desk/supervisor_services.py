@@ -14,7 +14,7 @@ from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record, snapshot
 from helpdesk.models import User
 from tickets.models import Macro, SlaPolicy, Tag
-from tickets.sla import forget_policies
+from tickets.sla.policies import forget_policies
 
 MACRO_FIELDS = ["name", "body", "set_status", "team", "is_active"]
 SLA_FIELDS = [

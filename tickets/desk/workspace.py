@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
 from tickets import access
-from tickets.callbacks import with_caller_numbers
+from tickets.callbacks.selectors import with_caller_numbers
 from tickets.models import NO_DUE_TIME, Callback, CallbackStatus, Claim, ClaimStatus, Priority
 
 CALLBACK_BADGE_TTL = 20  # seconds: the navigation badge is a hint, refreshed on the next page

@@ -1,4 +1,4 @@
-"""Call-backs: a promise to phone the customer, with a due time, an owner, attempts and a verification code.
+"""Call-back writes: a promise to phone the customer, with a due time, an owner, attempts and a code.
 
 Created when a customer asks (claim page), automatically for high-value claims when they are filed, and
 when an urgent claim's first response is breached. The customer's page shows the code the agent will say
@@ -25,12 +25,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from contacts.selectors import callback_numbers, official_callback_number
+from contacts.selectors import official_callback_number
 from helpdesk.audit import audit_record
-from helpdesk.models import Role, User
+from helpdesk.models import User
 from helpdesk.notifications import NotifyItem, notify, notify_many
 from helpdesk.outbox import outbox_write
-from tickets.access import callbacks_visible_to, may_handle
+from tickets.access import may_handle
+from tickets.callbacks.selectors import pending_callback, verified_phone
 from tickets.models import (
     OPEN_STATUSES,
     Callback,
@@ -46,7 +47,7 @@ from tickets.models import (
     TeamMembership,
 )
 from tickets.promises import CANCELLED, LATE, NEEDS_PHONE, PENDING, promise_event, promise_record, when
-from tickets.sla import callback_due, renewed_due
+from tickets.sla.clock import callback_due, renewed_due
 
 CUSTOMER, HIGH_VALUE, BREACH, AGENT = "customer", "high_value", "breach", "agent"
 
@@ -132,11 +133,6 @@ def _official_number(platform_id: int, numbers: dict[int, str] | None) -> str:
     if platform_id not in numbers:
         numbers[platform_id] = official_callback_number(platform_id=platform_id)
     return numbers[platform_id]
-
-
-def verified_phone(user: User) -> str:
-    """The one number a call-back may go to: the customer's verified phone, or ""."""
-    return user.phone if user.has_verified_phone else ""
 
 
 def callback_request(
@@ -233,7 +229,7 @@ def _ask_for_phone(claim: Claim, now: datetime) -> None:
     if claim.assignee_id:
         staff.add(claim.assignee_id)
     if not staff:
-        staff.update(User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("pk", flat=True))
+        staff.update(User.objects.supervisor_ids())
     notify(
         user_ids=staff,
         event="callback.phone_missing",
@@ -294,10 +290,6 @@ def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> in
         )
         made += created is not None
     return made
-
-
-def pending_callback(claim: Claim) -> Callback | None:
-    return Callback.objects.filter(claim=claim, status=CallbackStatus.PENDING).first()
 
 
 def callback_record_attempt(*, callback: Callback, agent: User, outcome: str, note: str = "") -> Callback:
@@ -363,29 +355,6 @@ def callback_record_attempt(*, callback: Callback, agent: User, outcome: str, no
     return locked
 
 
-def callbacks_for_agent(*, agent: User, limit: int = 100) -> list[Callback]:
-    """The call-back list: pending ones of the agent's teams (tickets.access) that the agent owns or nobody
-    owns yet, soonest due first."""
-    from django.db.models import Q
-
-    return list(
-        callbacks_visible_to(agent)
-        .filter(status=CallbackStatus.PENDING)
-        .filter(Q(owner=agent) | Q(owner__isnull=True))
-        .select_related("claim", "claim__platform")
-        .order_by("due_at", "id")[:limit]
-    )
-
-
-def with_caller_numbers(callbacks: list[Callback]) -> list[Callback]:
-    """Sets ``caller_number`` on each call-back (its platform's published call-back line, "" when the
-    platform has none), one query for the whole list. Expects ``claim`` selected with the call-back."""
-    numbers = callback_numbers(platform_ids={cb.claim.platform_id for cb in callbacks})
-    for callback in callbacks:
-        callback.caller_number = numbers.get(callback.claim.platform_id, "")
-    return callbacks
-
-
 def _tell_customers_late(callback_ids: list[int], now: datetime) -> None:
     """The promised call did not happen in time: apologise and name the new time (the page says the same,
     tickets.promises), and record the changed promise on the timeline."""
@@ -423,9 +392,7 @@ def callback_sweep_overdue(*, now: datetime | None = None, batch_size: int = 100
         if not ids:
             return 0
         Callback.objects.filter(pk__in=ids).update(overdue_alerted_at=now)
-        supervisors = list(
-            User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("pk", flat=True)
-        )
+        supervisors = User.objects.supervisor_ids()
         rows = Callback.objects.filter(pk__in=ids).values(
             "pk", "due_at", "owner_id", "claim__reference", "claim__assignee_id"
         )

@@ -1,0 +1,121 @@
+"""The SLA sweep (beat, every minute): record each warning and breach once, escalate, call back, alert.
+
+One batch, in one transaction, the same statements on PostgreSQL and SQLite:
+1. lock the claims whose ``SlaCheck.next_check_at`` has come (the side table's index is the only entry
+   point, so a steady-state run reads only the claims crossing, however many are open), oldest check
+   first, ``FOR NO KEY UPDATE SKIP LOCKED``: two beats never take the same claims, and a claim a service
+   is changing waits for the next run;
+2. insert their crossed thresholds (``tickets.sla.clock.thresholds``, the clock's own rule) with
+   ``ON CONFLICT DO NOTHING RETURNING``: unique per claim, target, level and due time, so a re-run or a
+   second beat records nothing twice and only what this run recorded is alerted;
+3. move each claim's check to its next future threshold (``sla_schedule(after=now)``, the rule again):
+   only the narrow side table is written, never the wide claim row;
+4. a breached first response raises the claim's priority one step (never above P1), and an urgent one
+   gets a call-back (tickets.callbacks: the sweep calls it; the clock knows nothing of call-backs);
+5. alerts through the outbox (tickets.sla.alerts).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tickets.callbacks.services import callbacks_for_breached_urgent
+from tickets.models import Claim, Priority, SlaLevel, SlaTarget
+from tickets.sla.alerts import ALERT_COLUMNS, Crossing, alert_crossings
+from tickets.sla.clock import CLOCK_COLUMNS, sla_schedule, thresholds
+
+# What the batch loads per claim: the rule's columns, the alerts' columns, and what a policy match reads
+# (tickets.sla.policies.Policy.matches: a claim whose policy was deleted is matched again for its alerts).
+_BATCH_COLUMNS = sorted(
+    {*CLOCK_COLUMNS, *ALERT_COLUMNS, "platform_id", "problem_type_id", "priority", "amount", "is_high_value"}
+)
+_INSERT_ROWS = 500  # crossings per INSERT (SQLite allows 32,766 parameters; each row takes 5)
+
+
+def sla_sweep(*, now: datetime | None = None, batch_size: int = 5000, max_batches: int = 100) -> int:
+    """Record and alert every crossing that is due; returns how many crossings were recorded."""
+    now = now or timezone.now()
+    recorded = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            claims = _lock_due(now, batch_size)
+            if not claims:
+                break
+            crossings = _record_crossings(claims, now)
+            sla_schedule(claims, after=now)
+            if crossings:
+                by_id = {claim.pk: claim for claim in claims}
+                _escalate(crossings, by_id, now)
+                alert_crossings(crossings, by_id)
+            recorded += len(crossings)
+        if len(claims) < batch_size:
+            break
+    return recorded
+
+
+def _lock_due(now: datetime, batch_size: int) -> list[Claim]:
+    return list(
+        Claim.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+        .filter(sla_check__next_check_at__lte=now)
+        .order_by("sla_check__next_check_at")
+        .only(*_BATCH_COLUMNS)[:batch_size]
+    )
+
+
+def _record_crossings(claims: list[Claim], now: datetime) -> list[Crossing]:
+    """Insert every threshold the batch has reached; returns only the rows this call inserted."""
+    rows = [
+        (claim.pk, threshold.target, threshold.level, threshold.due_at)
+        for claim in claims
+        for threshold in thresholds(claim)
+        if threshold.at <= now
+    ]
+    adapt = connection.ops.adapt_datetimefield_value  # raw SQL: store moments the way Django does
+    crossed_at = adapt(now)
+    recorded: list[Crossing] = []
+    for start in range(0, len(rows), _INSERT_ROWS):
+        chunk = rows[start : start + _INSERT_ROWS]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))  # placeholders only
+        params: list[Any] = []
+        for claim_id, target, level, due_at in chunk:
+            params += [claim_id, target, level, adapt(due_at), crossed_at]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO tickets_slacrossing (claim_id, target, level, due_at, crossed_at) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (claim_id, target, level, due_at) DO NOTHING "
+                "RETURNING id, claim_id, target, level, due_at",
+                params,
+            )
+            recorded += [
+                Crossing(id=r[0], claim_id=r[1], target=r[2], level=r[3], due_at=_aware(r[4]))
+                for r in cursor.fetchall()
+            ]
+    return recorded
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite returns text from RETURNING
+        value = datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _escalate(crossings: list[Crossing], claims: dict[int, Claim], now: datetime) -> None:
+    """Built-in escalation: a breached first response raises the priority one step (never above P1); an
+    urgent one (P1-P2 by then) gets a call-back to the customer's verified phone."""
+    breached = [
+        c.claim_id for c in crossings if c.target == SlaTarget.FIRST_RESPONSE and c.level == SlaLevel.BREACH
+    ]
+    if not breached:
+        return
+    Claim.objects.filter(pk__in=breached, priority__gt=Priority.P1).update(priority=F("priority") - 1)
+    for claim_id in breached:
+        claim = claims[claim_id]
+        claim.priority = max(claim.priority - 1, Priority.P1)
+    callbacks_for_breached_urgent(breached, now)
