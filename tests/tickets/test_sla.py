@@ -17,7 +17,7 @@ from helpdesk.models import Notification, OutboxMessage, Role, User
 from helpdesk.outbox import relay
 from tests.factories import StaffFactory, verify_phone
 from tests.tickets.conftest import claim_input
-from tickets import services
+from tickets.claims import services
 from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCheck, SlaCrossing, SlaPolicy
 from tickets.sla import policies as sla_policies
 from tickets.sla.clock import next_check, sla_on_agent_reply
@@ -109,7 +109,7 @@ def test_waiting_on_customer_pauses_and_resuming_shifts_by_the_paused_business_t
     due = claim.resolution_due_at
     with time_machine.travel(MONDAY_10 + timedelta(hours=1), tick=False):
         claim = Claim.objects.get(pk=claim.pk)
-        services._change_status(
+        services.claim_change_status(
             claim, agent, ClaimStatus.WAITING_ON_CUSTOMER, kind="status_changed", action="t"
         )
     claim.refresh_from_db()
