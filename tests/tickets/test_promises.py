@@ -14,9 +14,9 @@ from helpdesk import sms
 from helpdesk.models import OutboxMessage, User
 from tests.factories import StaffFactory, problem_type, verify_phone
 from tests.tickets.conftest import claim_input
+from tickets.callbacks import services as callbacks
 from tickets.claims import services
 from tickets.desk import services as agent_services
-from tickets.callbacks import services as callbacks
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, EventKind, SlaPolicy
 from tickets.sla.policies import forget_policies
 from tickets.sla.sweep import sla_sweep
