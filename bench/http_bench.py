@@ -24,7 +24,8 @@ and the workers' RSS before and after BENCH_HTTP_RSS_REQUESTS requests (default 
 mix at 32 connections if the runs above served fewer). gunicorn is always stopped, also on Ctrl-C.
 
 Other settings: BENCH_HTTP_WORKERS (gunicorn workers when there is no config), CACHE_URL and
-CELERY_BROKER_URL (default redis://127.0.0.1:6379/9 and /8), BENCH_WRK (path to wrk).
+CELERY_BROKER_URL (default redis://127.0.0.1:6379/9 and /8), BENCH_WRK (path to wrk), BENCH_HTTP_WARMUP
+(seconds of the mix before measuring, default 10: every worker's first requests import views and tables).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ ENDPOINT_SECONDS = float(os.environ.get("BENCH_HTTP_ENDPOINT_SECONDS", "5"))
 CLAIMS = int(os.environ.get("BENCH_HTTP_CLAIMS", "100000"))
 RSS_REQUESTS = int(os.environ.get("BENCH_HTTP_RSS_REQUESTS", "20000"))
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+WARMUP = float(os.environ.get("BENCH_HTTP_WARMUP", "10"))
 WRK = os.environ.get("BENCH_WRK", shutil.which("wrk") or "/usr/bin/wrk")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 RAISED = "100000000/min"
@@ -600,6 +602,12 @@ def wrk(
     return result
 
 
+def warm_up(port: int, script: Path) -> None:
+    """Each worker imports its views, templates and the checker's tables on first use: not measured."""
+    if WARMUP > 0:
+        wrk(port, script, 16, WARMUP)
+
+
 def print_level(title: str, result: WrkResult) -> None:
     statuses = ", ".join(f"{s}: {n:,}" for s, n in sorted(result.statuses.items()))
     sockets = ", ".join(f"{k} {v}" for k, v in result.socket_errors.items() if v) or "none"
@@ -655,7 +663,7 @@ def main() -> None:
         )
         script = write_lua(prepared, MIX)
         try:
-            wrk(server.port, script, 8, 3)  # warm-up: imports, connections, caches
+            warm_up(server.port, script)
             rss_before = server.rss_mb()
             served = 0
             for level in LEVELS:

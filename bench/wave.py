@@ -141,7 +141,7 @@ def main() -> None:
             hb.fetch_csrf(server.port, identity)
         probe = hb.write_lua(prepared, PUBLIC_MIX, ip_pool=ADDRESSES)
         try:
-            hb.wrk(server.port, probe, 8, 3)  # warm-up
+            hb.warm_up(server.port, probe)
             found = hb.wrk(server.port, probe, 32, PROBE_SECONDS)
         finally:
             probe.unlink()
@@ -180,7 +180,8 @@ def main() -> None:
     for _t, status, _ref, _r in desk.filings:
         filing_statuses[status] = filing_statuses.get(status, 0) + 1
     filing_429_without = sum(1 for _t, status, _ref, retry in desk.filings if status == 429 and not retry)
-    queue_5xx = sum(1 for _t, _s, status in desk.queue if status >= 500 or status == 0)
+    queue_5xx = sum(1 for _t, _s, status in desk.queue if status >= 500)
+    timeouts = sum(1 for _t, _s, status in desk.queue if status == 0) + filing_statuses.get(0, 0)
     fivexx = wave.count(500, 599) + queue_5xx + sum(n for s, n in filing_statuses.items() if s >= 500)
     before = [s for t, s, _st in desk.queue if t < wave_start]
     during = [s for t, s, _st in desk.queue if wave_start <= t < wave_end]
@@ -231,6 +232,7 @@ def main() -> None:
             "",
         ),
         ("agent queue errors", f"{queue_5xx + sum(1 for _t, _s, st in desk.queue if 300 <= st < 500)}", "0"),
+        ("desk requests timed out (30 s)", f"{timeouts}", "0"),
         (
             "back to normal after the wave",
             "never (within the run)" if recovered is None else f"{recovered:.1f} s",
