@@ -57,7 +57,7 @@ BENCHES: list[tuple[str, str, str, dict[str, str]]] = [
         {
             "BENCH_HTTP_CLAIMS": CLAIMS,
             "BENCH_HTTP_SECONDS": "15" if FULL else "10",
-            "BENCH_HTTP_RSS_REQUESTS": "20000" if FULL else "5000",
+            "BENCH_HTTP_RSS_REQUESTS": "20000" if FULL else "3000",
         },
     ),
     ("wave", "bench.wave", "claims", {"BENCH_HTTP_CLAIMS": CLAIMS, "WAVE_SECONDS": "60", "WAVE_AFTER": "30"}),
