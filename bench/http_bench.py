@@ -576,6 +576,7 @@ def wrk(
     seconds: float,
     threads: int = 2,
     timeout: float = 10.0,
+    drain: bool = True,
 ) -> WrkResult:
     threads = max(1, min(threads, connections))
     command = [
@@ -600,7 +601,8 @@ def wrk(
             result.no_retry_after = int(parts[1])
     if not result.seconds:
         raise SystemExit(f"wrk failed: {completed.stdout}\n{completed.stderr}")
-    settle(port)
+    if drain:
+        settle(port)
     return result
 
 

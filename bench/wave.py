@@ -162,7 +162,8 @@ def main() -> None:
         )
         wave_start = time.monotonic()
         try:
-            wave = hb.wrk(server.port, script, CONNECTIONS, SECONDS, timeout=30)
+            # no draining: the recovery after the wave is what is measured, from the moment the load stops
+            wave = hb.wrk(server.port, script, CONNECTIONS, SECONDS, timeout=30, drain=False)
         finally:
             script.unlink()
         wave_end = time.monotonic()
