@@ -171,13 +171,23 @@ def _figures(bench: str, output: str) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if bench == "http":
         level = ""
+        seen: dict[str, str] = {}
         for line in output.splitlines():
             if line.startswith("mix at"):
-                level = line.split(",")[0]
+                level, seen = line.split(",")[0], {}
                 continue
-            match = re.match(r"\s+(requests/s|latency p99|errors)\s+([\d,.]+)", line)
+            match = re.match(r"\s+(requests/s|latency p50|latency p95|latency p99|errors)\s+([\d,.]+)", line)
             if match and level:
-                rows.append((f"{level}: {match.group(1)}", match.group(2)))
+                seen[match.group(1)] = match.group(2)
+                if match.group(1) == "errors":
+                    rows.append(
+                        (
+                            f"{level}",
+                            f"{seen.get('requests/s')} req/s, p50/p95/p99 {seen.get('latency p50')}/"
+                            f"{seen.get('latency p95')}/{seen.get('latency p99')} ms",
+                        )
+                    )
+                    rows.append((f"{level}: errors", match.group(2)))
             match = re.match(
                 r"\s+(healthz|checker: \w+|checker: pasted SMS|platform page|home page)"
                 r"\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)",
