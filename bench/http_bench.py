@@ -681,7 +681,7 @@ def main() -> None:
         script = write_lua(prepared, MIX)
         try:
             warm_up(server.port, script)
-            rss_before = server.rss_mb()
+            rss_before, pids_before = server.rss_mb(), set(server.workers())
             served = 0
             for level in LEVELS:
                 result = wrk(server.port, script, level, SECONDS)
@@ -717,7 +717,7 @@ def main() -> None:
                 finally:
                     topped.unlink()
                 served += result.requests
-            rss_after = server.rss_mb()
+            rss_after, replaced = server.rss_mb(), len(set(server.workers()) - pids_before)
         finally:
             script.unlink()
         print(f"\nworker RSS before and after {served:,} requests ({len(rss_after)} workers)")
@@ -725,6 +725,10 @@ def main() -> None:
             each = ", ".join(f"{v:.0f}" for v in sizes)
             print(f"  {label} total {sum(sizes):.0f} MB, per worker {each}")
         print(f"  growth: {sum(rss_after) - sum(rss_before):+.0f} MB")
+        if replaced:
+            print(
+                f"  ({replaced} worker(s) replaced meanwhile, e.g. WORKER TIMEOUT: their growth is not seen)"
+            )
 
 
 if __name__ == "__main__":
