@@ -212,17 +212,18 @@ def _figures(bench: str, output: str) -> list[tuple[str, str]]:
             if line.startswith("sustainable rate"):
                 rows.append(("sustainable rate, public mix", line.split(":", 1)[1].split("(")[0].strip()))
         return rows
+    previous = ""
     for line in output.splitlines():
         match = PERCENTILES.match(line)
         if match:
             unit = match.group("unit") or "ms"
-            rows.append(
-                (match.group("label").strip(), f"p50 {match.group('p50')} / p95 {match.group('p95')} {unit}")
-            )
-            continue
-        match = RATE.match(line)
-        if match:
-            rows.append((match.group("label").strip(), match.group("rate")))
+            label = match.group("label").strip() or previous.strip().rstrip(":")  # figures on their own line
+            rows.append((label, f"p50 {match.group('p50')} / p95 {match.group('p95')} {unit}"))
+        else:
+            match = RATE.match(line)
+            if match:
+                rows.append((match.group("label").strip(), match.group("rate")))
+        previous = line
     return rows
 
 
