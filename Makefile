@@ -14,7 +14,7 @@ run: export SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 # Tooling that imports settings outside pytest needs either DEBUG or a SECRET_KEY.
 DEV := DEBUG=true
 
-.PHONY: run test lint format messages install migrate catalogues clean
+.PHONY: run test lint format messages install migrate catalogues clean bench
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (PYTHON=$(PYTHON) not found)"; exit 1; }
@@ -60,6 +60,11 @@ format: install
 # Regenerate both catalogues after changing user-facing strings (needs GNU gettext's xgettext).
 messages: install
 	$(DEV) $(PY) manage.py update_catalogues
+
+# Every bench on throwaway databases (created and dropped), one summary table at the end; small sizes by
+# default (~10-15 min on 2 cores), BENCH_FULL=1 for the issues' sizes, BENCH_ONLY=queue,http for a subset.
+bench: install
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

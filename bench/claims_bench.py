@@ -248,7 +248,11 @@ def main() -> None:
             )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=40)  # graceful: workers finish their requests (slow on a loaded machine)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ FROM (
 """
 
 
-def _seed() -> dict[str, object]:
+def _seed(claims: int = CLAIMS) -> dict[str, object]:
     from django.core.management import call_command
     from django.db import connection
 
@@ -108,7 +108,7 @@ def _seed() -> dict[str, object]:
     ]
     types = list(ProblemType.objects.values_list("pk", flat=True))
     have = Claim.objects.count()
-    if have < CLAIMS:
+    if have < claims:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM helpdesk_user WHERE email LIKE 'bench-customer%%'")
@@ -138,15 +138,15 @@ def _seed() -> dict[str, object]:
                 "teams": [t.pk for t in teams],
             }
             step = 200_000
-            for start in range(have + 1, CLAIMS + 1, step):
-                cursor.execute(SEED_SQL, {**params, "start": start, "stop": min(start + step - 1, CLAIMS)})
+            for start in range(have + 1, claims + 1, step):
+                cursor.execute(SEED_SQL, {**params, "start": start, "stop": min(start + step - 1, claims)})
             loaded = time.perf_counter()
             cursor.execute("SET maintenance_work_mem = '512MB'")
             for _name, definition in indexes:
                 cursor.execute(definition)
             cursor.execute("VACUUM ANALYZE tickets_claim")  # what autovacuum would have done by now
         print(
-            f"seeded {CLAIMS - have:,} claims: load {loaded - started:.0f} s, "
+            f"seeded {claims - have:,} claims: load {loaded - started:.0f} s, "
             f"indexes {time.perf_counter() - loaded:.0f} s"
         )
     return {"agents": agents, "supervisor": supervisor, "teams": teams}
