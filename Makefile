@@ -14,15 +14,25 @@ run: export SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 # Tooling that imports settings outside pytest needs either DEBUG or a SECRET_KEY.
 DEV := DEBUG=true
 
-.PHONY: run test lint format messages install migrate catalogues clean
+# The environment comes from the committed lock files (README, "Dependencies"): uv installs exactly those
+# versions, every file checked against its recorded hash. uv itself is bootstrapped with pip from its own
+# hash-pinned file; pip is not used after that.
+UV := $(VENV)/bin/uv
+LOCK := requirements-dev.txt
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet
+
+.PHONY: run test lint format messages install migrate catalogues clean lock test-sqlite
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (PYTHON=$(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(UV): requirements-uv.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.txt
+	@touch $(UV)
+
+$(STAMP): $(LOCK) | $(UV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -60,6 +70,14 @@ format: install
 # Regenerate both catalogues after changing user-facing strings (needs GNU gettext's xgettext).
 messages: install
 	$(DEV) $(PY) manage.py update_catalogues
+
+# Re-resolve the lock files after editing pyproject.toml's dependencies: versions already locked are kept
+# unless pyproject no longer allows them (UPGRADE=1 moves everything to the newest allowed versions).
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o requirements-dev.txt
+	$(UV) pip compile pyproject.toml -c requirements-dev.txt $(LOCK_FLAGS) -o requirements.txt
+	sed -n 's/^uv==\([^ ]*\).*/uv==\1/p' requirements-dev.txt \
+	  | $(UV) pip compile - $(LOCK_FLAGS) -o requirements-uv.txt
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
