@@ -10,8 +10,8 @@ from django.utils import timezone
 from helpdesk.models import AuditEntry, OutboxMessage
 from integrations.services import match_pending
 from tests.factories import ClaimFactory
-from tests.integrations.conftest import event
-from tests.tickets.conftest import claim_input
+from tests.support.integrations import event
+from tests.support.tickets import claim_input
 from tickets.models import ClaimEvent, ClaimStatus, EventKind
 from tickets.services import can_reopen, claim_confirm_resolved, claim_create, claim_reopen
 

@@ -13,7 +13,7 @@ import time_machine
 from helpdesk import sms
 from helpdesk.models import OutboxMessage, User
 from tests.factories import StaffFactory, problem_type, verify_phone
-from tests.tickets.conftest import claim_input
+from tests.support.tickets import claim_input
 from tickets import agent_services, callbacks, services, sla
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, EventKind, SlaPolicy
 
