@@ -335,6 +335,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        # kombu's exchange table; its default is ./control, which would litter the working tree.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 else:
     # An unacknowledged task (its worker died) is handed out again after this long. Longer than any task
