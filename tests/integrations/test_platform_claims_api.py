@@ -67,7 +67,10 @@ def test_the_list_pages_with_a_keyset_cursor_and_filters_by_status(platform_clie
     assert first["next_cursor"]
     second = client.get(LIST, {"status": "open", "limit": 2, "cursor": first["next_cursor"]}).json()
     third = client.get(first["next"].split("testserver")[-1]).json()  # the "next" link works as is
-    assert second == third
+    # The same page; the cursors name the same position (they are signed with the second they were made in,
+    # so two requests a second apart give different strings for it).
+    assert second["results"] == third["results"]
+    assert second["next_cursor"].split(":")[0] == third["next_cursor"].split(":")[0]
     assert [r["reference"] for r in second["results"]] == [c.reference for c in claims[2:4]]
     last = client.get(LIST, {"status": "open", "limit": 2, "cursor": second["next_cursor"]}).json()
     assert [r["reference"] for r in last["results"]] == [claims[4].reference] and last["next_cursor"] is None
