@@ -14,15 +14,25 @@ run: export SITE_URL ?= http://127.0.0.1:$(WEB_PORT)
 # Tooling that imports settings outside pytest needs either DEBUG or a SECRET_KEY.
 DEV := DEBUG=true
 
-.PHONY: run test lint format messages install migrate catalogues clean bench
+# The environment comes from the committed lock files (README, "Dependencies"): uv installs exactly those
+# versions, every file checked against its recorded hash. uv itself is bootstrapped with pip from its own
+# hash-pinned file; pip is not used after that.
+UV := $(VENV)/bin/uv
+LOCK := requirements-dev.txt
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet
+
+.PHONY: run test lint format messages install migrate catalogues clean lock test-sqlite bench
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (PYTHON=$(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(UV): requirements-uv.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.txt
+	@touch $(UV)
+
+$(STAMP): $(LOCK) | $(UV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -33,11 +43,20 @@ catalogues: install
 migrate: install
 	$(DEV) $(PY) manage.py migrate --noinput
 
+# One Django start-up instead of four (each costs seconds): catalogues, migrations, demo data, demo accounts.
+define PREPARE_DEMO
+from django.core.management import call_command
+from django.utils.translation import trans_real
+call_command("compile_catalogues")
+trans_real._translations = {}  # read the catalogues just compiled
+call_command("migrate", interactive=False)
+call_command("seed_demo")
+call_command("demo_accounts")
+endef
+export PREPARE_DEMO
+
 run: install
-	$(PY) manage.py compile_catalogues
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py demo_accounts
+	$(PY) manage.py shell --no-imports --command "$$PREPARE_DEMO"
 	$(VENV)/bin/honcho start -f Procfile
 
 test: install
@@ -47,6 +66,12 @@ test: install
 	$(DEV) $(VENV)/bin/mypy .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The suite on the embedded default `make run` uses (SQLite, in-memory broker): the same tests minus the
+# browser tests and those that need a real PostgreSQL or Redis (marked `services`).
+test-sqlite: install
+	env -u DATABASE_URL -u TEST_DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u REQUIRE_SERVICES \
+	  $(VENV)/bin/pytest --ignore=tests/e2e -m "not services" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -65,6 +90,14 @@ messages: install
 # default (~10-15 min on 2 cores), BENCH_FULL=1 for the issues' sizes, BENCH_ONLY=queue,http for a subset.
 bench: install
 	$(PY) -m bench.run_all
+
+# Re-resolve the lock files after editing pyproject.toml's dependencies: versions already locked are kept
+# unless pyproject no longer allows them (UPGRADE=1 moves everything to the newest allowed versions).
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o requirements-dev.txt
+	$(UV) pip compile pyproject.toml -c requirements-dev.txt $(LOCK_FLAGS) -o requirements.txt
+	sed -n 's/^uv==\([^ ]*\).*/uv==\1/p' requirements-dev.txt \
+	  | $(UV) pip compile - $(LOCK_FLAGS) -o requirements-uv.txt
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,11 @@ from django.core.exceptions import ImproperlyConfigured
 from helpdesk.env import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules
+# The suite's defaults (fast password hashing, in-memory mail and broker, no HTTPS redirects, ...) are on only
+# when the settings are loaded through helpdesk.settings_test, which pytest names (pyproject.toml,
+# DJANGO_SETTINGS_MODULE) and nothing else does: manage.py, `make run`, Celery, gunicorn (wsgi/asgi) load
+# this module directly and never see test mode, whatever else their process has imported.
+TESTING = "helpdesk.settings_test" in sys.modules
 VAR_DIR = Path(env.string("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.boolean("DEBUG", default=False)
@@ -331,6 +335,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        # kombu's exchange table; its default is ./control, which would litter the working tree.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 else:
     # An unacknowledged task (its worker died) is handed out again after this long. Longer than any task

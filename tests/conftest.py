@@ -1,37 +1,44 @@
-"""Personas, service fixtures and shared helpers for the whole suite."""
+"""Fixtures for the whole suite: test settings, catalogues, services and personas.
+
+Helper functions live in tests/support/ (one module per area) and are imported from there, never from a
+conftest.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.models import Role, User
 from tests.factories import PASSWORD, StaffFactory, UserFactory
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+from tests.support.auth import current_code, totp_device
+from tests.support.services import REQUIRE_SERVICES, missing_service
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    if not settings.TESTING:
+        raise pytest.UsageError(
+            "The suite runs on helpdesk.settings_test (pyproject.toml names it); "
+            f"DJANGO_SETTINGS_MODULE is {os.environ.get('DJANGO_SETTINGS_MODULE')!r}: unset it."
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues() -> None:
     """Plain ``pytest`` on a fresh clone works: compile the catalogues (.po → .mo) that git does not keep,
-    before any test activates a language (only stale or missing ones are rebuilt)."""
+    once per session before the first test activates a language (only stale or missing ones are rebuilt)."""
     from django.core.management import call_command
     from django.utils.translation import trans_real
 
-    call_command("compile_catalogues", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("compile_catalogues", verbosity=0, stdout=io.StringIO())
     trans_real._translations = {}
-
-
-def missing_service(reason: str) -> None:
-    """Skip locally; fail in CI, where REQUIRE_SERVICES=1 promises the service is there."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason} (REQUIRE_SERVICES=1, so this fails instead of skipping)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -101,15 +108,6 @@ def password() -> str:
     return PASSWORD
 
 
-def totp_device(user: User) -> TOTPDevice:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    return device
-
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
 @pytest.fixture
 def login_as(client: Client) -> Callable[[User], Client]:
     """Signs a persona in on the test client, passing TOTP for staff, as the real flow does."""
@@ -175,10 +173,3 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def issue_token(user: User, *, otp_verified: bool = True) -> str:
-    """An API token key for ``user``, as POST /api/v1/auth/token/ would issue it."""
-    from helpdesk.api_tokens import api_token_issue
-
-    return api_token_issue(user=user, otp_verified=otp_verified)[1]

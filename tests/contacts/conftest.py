@@ -1,30 +1,13 @@
-"""Directory fixtures: two directory admins with TOTP enrolled, a platform, and a publishing helper."""
+"""Directory fixtures: a platform and the demo directory. The two directory admins with TOTP enrolled
+(``admin_a``, ``admin_b``) and ``publish`` live in tests.support.contacts: tests elsewhere import them too."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
-from contacts import hours, services
-from contacts.models import ContactChannel, Platform
-from contacts.values import ChannelDraft
-from helpdesk.models import User
-from tests.conftest import current_code, totp_device
+from contacts.models import Platform
 from tests.factories import PlatformFactory
-
-
-@pytest.fixture
-def admin_a(directory_admin) -> User:
-    totp_device(directory_admin)
-    return directory_admin
-
-
-@pytest.fixture
-def admin_b(second_directory_admin) -> User:
-    totp_device(second_directory_admin)
-    return second_directory_admin
+from tests.support.contacts import admin_a, admin_b, publish  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -32,48 +15,8 @@ def platform(db) -> Platform:
     return PlatformFactory(name="星云卡盟", slug="xingyun", aliases=["Xingyun"])
 
 
-def evidence() -> list[services.EvidenceInput]:
-    return [
-        services.EvidenceInput(method="official_site", note="官网联系我们页面", url="https://xingyunka.cn/c")
-    ]
-
-
-def draft(**overrides) -> ChannelDraft:
-    values = {
-        "kind": "claims_hotline",
-        "value": "400-612-3456",
-        "problem_types": ["topup-not-credited", "account-stolen"],
-        "hours_mode": hours.ALWAYS,
-        "expected_response_minutes": 5,
-    }
-    values.update(overrides)
-    return ChannelDraft(**values)
-
-
 @pytest.fixture
-def publish(admin_a, admin_b) -> Callable[..., ContactChannel]:
-    """Propose as admin A and approve as admin B, the only way a channel gets published."""
-
-    def _publish(platform: Platform, **overrides) -> ContactChannel:
-        proposal = services.channel_propose(
-            actor=admin_a, platform=platform, draft=draft(**overrides), evidence=evidence()
-        )
-        return services.proposal_approve(actor=admin_b, proposal=proposal, fingerprint=proposal.fingerprint)
-
-    return _publish
-
-
-def staff_client(user: User) -> Client:
-    """A separate browser session for a second staff member, past TOTP like a person."""
-    client = Client()
-    client.force_login(user)
-    response = client.post("/accounts/2fa/", {"otp_token": current_code(totp_device(user))})
-    assert response.status_code == 302
-    return client
-
-
-@pytest.fixture
-def demo(admin_a, admin_b) -> None:
+def demo(admin_a, admin_b) -> None:  # noqa: F811 - the fixtures imported above
     """The demo directory of issue #3, published by the two admins through the services."""
     from contacts.demo import seed
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contacts import services
 from contacts.models import ProposalStatus
 from helpdesk.models import Notification, OutboxMessage
-from tests.contacts.conftest import draft, evidence, staff_client
+from tests.support.contacts import draft, evidence, staff_client
 
 
 def propose(admin, platform, **overrides):

@@ -16,8 +16,8 @@ from contacts.checker import check
 from contacts.models import DomainProposal, OfficialDomain, Platform, ProposalStatus
 from contacts.ownership import SHARED_HOSTS, refusal
 from helpdesk.models import AuditEntry
-from tests.contacts.conftest import staff_client
 from tests.factories import PlatformFactory
+from tests.support.contacts import staff_client
 
 
 @pytest.fixture(autouse=True)
@@ -473,7 +473,7 @@ def test_the_proposer_is_warned_when_saving(demo, admin_a):
 
 
 def test_a_channel_reviewer_is_warned_about_a_look_alike_platform(demo, admin_a, admin_b):
-    from tests.contacts.conftest import draft, evidence
+    from tests.support.contacts import draft, evidence
 
     copycat = services.platform_save(actor=admin_a, name="星雲卡盟", slug="xingyun-vip")
     proposal = services.channel_propose(

@@ -41,7 +41,7 @@ def test_a_channel_cannot_be_inserted_as_verified(platform, admin_a, admin_b):
 
 def test_a_pending_channel_cannot_be_flipped_to_verified_directly(platform, admin_a, admin_b):
     from contacts import services
-    from tests.contacts.conftest import draft, evidence
+    from tests.support.contacts import draft, evidence
 
     proposal = services.channel_propose(actor=admin_a, platform=platform, draft=draft(), evidence=evidence())
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -52,7 +52,7 @@ def test_a_pending_channel_cannot_be_flipped_to_verified_directly(platform, admi
 
 def test_a_proposal_cannot_be_approved_by_its_proposer_in_the_database(platform, admin_a):
     from contacts import services
-    from tests.contacts.conftest import draft, evidence
+    from tests.support.contacts import draft, evidence
 
     proposal = services.channel_propose(actor=admin_a, platform=platform, draft=draft(), evidence=evidence())
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from contacts import services
 from contacts.models import ChannelHistory, ChannelState, ContactChannel, HistoryAction, ProposalStatus
 from helpdesk.models import AuditEntry, OutboxMessage
-from tests.contacts.conftest import draft, evidence
+from tests.support.contacts import draft, evidence
 
 
 def propose(actor, platform, channel=None, **overrides):

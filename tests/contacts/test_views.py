@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import ChannelProposal, ChannelState, ContactChannel, ProposalStatus
-from tests.contacts.conftest import staff_client
+from tests.support.contacts import staff_client
 
 
 def jsonld(body: str) -> dict:

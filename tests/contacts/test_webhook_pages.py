@@ -8,8 +8,8 @@ import pytest
 
 from helpdesk import webhooks
 from helpdesk.models import AuditEntry, DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from tests.contacts.conftest import staff_client
 from tests.factories import PlatformFactory
+from tests.support.contacts import staff_client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import missing_service
+from tests.support.services import missing_service
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

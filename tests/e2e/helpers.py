@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import Page
 
 from helpdesk.models import User
-from tests.conftest import current_code, totp_device
 from tests.factories import PASSWORD
+from tests.support.auth import current_code, totp_device
 
 
 def sign_in(page: Page, base_url: str, user: User, password: str = PASSWORD) -> None:

@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import sign_in
 from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
-from tests.tickets.conftest import ensure_problem_types
+from tests.support.tickets import ensure_problem_types
 from tickets.models import Claim, ClaimStatus, Tag
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from helpdesk.outbox import relay
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
-from tests.tickets.conftest import ensure_problem_types, png_bytes
+from tests.support.tickets import ensure_problem_types, png_bytes
 from tickets.models import Claim, Evidence
 
 

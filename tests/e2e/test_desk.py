@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import sign_in
 from tests.factories import ClaimEventFactory, ClaimFactory, TeamFactory, join_team
-from tests.tickets.conftest import ensure_problem_types
+from tests.support.tickets import ensure_problem_types
 from tickets.models import Callback
 
 SHOTS = os.environ.get("DESK_SCREENSHOTS", "")

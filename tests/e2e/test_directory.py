@@ -9,8 +9,8 @@ from django.apps import apps
 from playwright.sync_api import Browser, Page, expect
 
 from contacts.demo import seed
-from tests.conftest import totp_device
 from tests.e2e.helpers import sign_in
+from tests.support.auth import totp_device
 
 
 @pytest.fixture(autouse=True)

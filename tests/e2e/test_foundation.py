@@ -4,9 +4,9 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tests.conftest import current_code
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD
+from tests.support.auth import current_code
 
 
 @pytest.mark.parametrize("role", ["customer", "agent", "supervisor", "directory_admin"])

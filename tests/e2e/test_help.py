@@ -8,7 +8,7 @@ from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from helpcentre.models import HelpOutcome
-from tests.conftest import totp_device
+from tests.support.auth import totp_device
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 from insights import rollup
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
-from tests.insights.conftest import handled_claim
-from tests.tickets.conftest import ensure_problem_types
+from tests.support.insights import handled_claim
+from tests.support.tickets import ensure_problem_types
 
 
 def test_a_supervisor_reads_the_charts_and_clicks_through_to_the_queue(page: Page, live_server, supervisor):

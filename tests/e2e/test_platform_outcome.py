@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from helpdesk.api.platform_keys import platform_key_issue
 from tests.e2e.helpers import sign_in
 from tests.factories import claim_platform
-from tests.tickets.conftest import claim_input, ensure_problem_types
+from tests.support.tickets import claim_input, ensure_problem_types
 from tickets.claims.services import claim_create
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind
 

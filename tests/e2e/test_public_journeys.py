@@ -16,9 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from contacts.demo import seed
-from tests.conftest import totp_device
 from tests.e2e.helpers import sign_in
 from tests.factories import ClaimFactory, problem_type
+from tests.support.auth import totp_device
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}

@@ -9,7 +9,7 @@ import pytest
 from contacts.models import Platform, ProblemType
 from helpcentre import services
 from helpcentre.models import Article
-from tests.conftest import totp_device
+from tests.support.auth import totp_device
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.conftest import current_code, totp_device
+from tests.support.auth import current_code, totp_device
 
 
 @pytest.fixture

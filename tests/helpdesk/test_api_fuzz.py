@@ -22,8 +22,8 @@ from rest_framework.test import APIClient
 from schemathesis.config import SchemathesisConfig
 
 from helpdesk.models import Role
-from tests.conftest import current_code, totp_device
 from tests.factories import PASSWORD, ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team
+from tests.support.auth import current_code, totp_device
 
 MAX_EXAMPLES = 8
 
@@ -85,7 +85,7 @@ def _report_figures():
 def _directory(db):
     """The demo directory and a claim whose reference is the schema's example, so examples hit real rows."""
     from contacts.demo import seed
-    from tests.tickets.conftest import ensure_problem_types
+    from tests.support.tickets import ensure_problem_types
 
     ensure_problem_types()
     for email in ("diradmin-a@example.com", "diradmin-b@example.com"):

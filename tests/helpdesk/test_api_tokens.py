@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from helpdesk.models import ApiToken, AuditEntry
-from tests.conftest import current_code, totp_device
+from tests.support.auth import current_code, totp_device
 
 TOKEN_URL = "/api/v1/auth/token/"
 

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk import outbox
 from helpdesk.models import AuditEntry, Role, User
-from tests.conftest import current_code, totp_device
+from tests.support.auth import current_code, totp_device
 
 
 def test_a_customer_registers_and_is_signed_in_by_the_emailed_link(client, db):

@@ -9,7 +9,8 @@ import pytest
 from helpdesk.celery import app
 from helpdesk.models import Heartbeat
 from helpdesk.tasks import heartbeat
-from tests.support.worker import start_worker, stop_worker, wait_until
+from tests.support.waiting import wait_until
+from tests.support.worker import start_worker, stop_worker
 
 
 def test_the_heartbeat_task_records_the_worker(db):
@@ -26,7 +27,7 @@ def test_a_task_goes_through_redis_to_a_real_worker(postgres, redis_url, tmp_pat
         assert app.conf.broker_url == redis_url
         with app.connection_for_write() as conn:
             heartbeat.apply_async(kwargs={"name": name}, queue=queue, connection=conn)
-        found = wait_until(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=60, worker=worker)
+        found = wait_until(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=60, process=worker)
         assert found, "the worker did not run the task within 60 s"
     finally:
         stop_worker(worker)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import missing_service
+from tests.support.services import missing_service
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every project app (a folder with apps.py: a new app is picked up by itself), the templates, the catalogues

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import signal
-import time
 import uuid
 from pathlib import Path
 
@@ -21,7 +20,9 @@ from helpdesk import notifications, tasks
 from helpdesk.celery import app
 from helpdesk.models import Notification, OutboxMessage
 from tests.factories import UserFactory, claim_platform
-from tests.support.worker import start_worker, stop_worker, wait_until
+from tests.support.slow_email import SENDING
+from tests.support.waiting import wait_until
+from tests.support.worker import drain, start_worker, stop_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,7 @@ def test_broker_down_while_filing_then_everything_is_delivered_once(
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.outbox_relay, "delay", broker_down)
-    from tests.tickets.conftest import claim_input, ensure_problem_types
+    from tests.support.tickets import claim_input, ensure_problem_types
     from tickets.claims.services import claim_create
 
     ensure_problem_types()
@@ -71,13 +72,13 @@ def test_broker_down_while_filing_then_everything_is_delivered_once(
     )
     try:
         run_relay_via_broker(queue)
-        assert wait_until(lambda: sent_emails(mail_dir) >= 3, timeout=60, worker=worker)
+        assert wait_until(lambda: sent_emails(mail_dir) >= 3, timeout=60, process=worker)
         run_relay_via_broker(queue)  # a second beat tick (or a second beat by mistake)
         run_relay_via_broker(queue)
         assert wait_until(
             lambda: not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists(), timeout=30
         )
-        time.sleep(1)
+        drain(queue=queue, broker_url=redis_url, worker=worker)  # both extra ticks ran; nothing is left
     finally:
         stop_worker(worker)
     assert Notification.objects.count() == 3
@@ -103,8 +104,8 @@ def test_a_worker_killed_mid_send_still_sends_exactly_once(postgres, redis_url, 
         run_relay_via_broker(queue)
         # The fan-out commits (bell entry + email row), then the worker sits in the slow email send.
         email_row = OutboxMessage.objects.filter(event="notification.email")
-        assert wait_until(email_row.exists, timeout=60, worker=first)
-        time.sleep(1.5)
+        assert wait_until(email_row.exists, timeout=60, process=first)
+        assert wait_until((mail_dir / SENDING).exists, timeout=60, process=first)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     finally:
@@ -117,9 +118,9 @@ def test_a_worker_killed_mid_send_still_sends_exactly_once(postgres, redis_url, 
     )
     try:
         # No new task is sent: the killed worker's unacknowledged task comes back by itself.
-        delivered = wait_until(lambda: sent_emails(mail_dir) >= 1, timeout=60, worker=second)
+        delivered = wait_until(lambda: sent_emails(mail_dir) >= 1, timeout=60, process=second)
         assert delivered, "the unacknowledged task was not redelivered"
-        time.sleep(2)
+        drain(queue=queue, broker_url=redis_url, worker=second)  # nothing left that could send it again
     finally:
         stop_worker(second)
     assert sent_emails(mail_dir) == 1

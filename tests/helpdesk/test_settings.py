@@ -105,3 +105,38 @@ def test_it_refuses_an_unknown_database_scheme():
     result = run_manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "mysql://x@y/z"})
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
+
+
+def test_the_suite_runs_on_the_test_settings(settings):
+    assert settings.TESTING
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_entry_points_never_run_in_test_mode_even_with_pytest_imported():
+    """Test mode is chosen by loading helpdesk.settings_test, not guessed from what a process imported: the
+    web (wsgi/asgi), Celery and manage.py processes load helpdesk.settings and keep the real defaults."""
+    probe = (
+        "import pytest, helpdesk.wsgi, helpdesk.asgi, helpdesk.celery\n"
+        "from django.conf import settings\n"
+        "print('TESTING', settings.TESTING, settings.EMAIL_BACKEND, settings.CELERY_BROKER_URL)\n"
+    )
+    result = run_manage("shell", "--no-imports", "--command", probe, env={"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert "TESTING False django.core.mail.backends.console.EmailBackend filesystem://" in result.stdout
+
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST", "DJANGO_")) and k not in {*PRODUCTION_ENV, "EMAIL_BACKEND"}
+    }
+    direct = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert direct.returncode == 0, direct.stderr
+    assert "TESTING False django.core.mail.backends.console.EmailBackend filesystem://" in direct.stdout

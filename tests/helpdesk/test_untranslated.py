@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ClaimFactory, problem_type
-from tests.tickets.conftest import ensure_problem_types
+from tests.support.tickets import ensure_problem_types
 
 ALLOWED = {
     # brands, products and formats written in Latin letters in Chinese text too
@@ -191,7 +191,7 @@ def test_the_staff_pages_speak_chinese(login_as, supervisor, agent, directory_ad
 @pytest.fixture
 def demo_directory(db, directory_admin, second_directory_admin):
     from contacts.demo import seed
-    from tests.conftest import totp_device
+    from tests.support.auth import totp_device
 
     ensure_problem_types()
     totp_device(directory_admin)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from insights import rollup
-from tests.insights.conftest import handled_claim
+from tests.support.insights import handled_claim
 
 pytestmark = pytest.mark.django_db
 

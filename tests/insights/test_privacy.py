@@ -149,7 +149,7 @@ def test_the_download_link_is_signed_personal_and_expires(
 
 
 def test_the_api_asks_for_an_export(person, client):
-    from tests.conftest import issue_token
+    from tests.support.auth import issue_token
 
     token = issue_token(person)
     response = client.post("/api/v1/me/export/", HTTP_AUTHORIZATION=f"Token {token}")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from insights import rollup
 from insights.models import DailyRollup, Grain
 from tests.factories import ClaimFactory, TeamFactory
-from tests.insights.conftest import at, handled_claim
+from tests.support.insights import at, handled_claim
 from tickets.models import Callback
 
 pytestmark = pytest.mark.django_db

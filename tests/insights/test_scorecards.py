@@ -11,7 +11,7 @@ from django.utils import timezone
 from helpdesk.models import AuditEntry
 from insights import rollup, scorecards
 from insights.models import ScorecardResponse
-from tests.insights.conftest import handled_claim
+from tests.support.insights import handled_claim
 
 pytestmark = pytest.mark.django_db
 

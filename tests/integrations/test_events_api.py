@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from helpdesk.models import AuditEntry
 from integrations.models import PlatformEvent
-from tests.integrations.conftest import event
+from tests.support.integrations import event
 
 URL = "/api/v1/platform/events/"
 

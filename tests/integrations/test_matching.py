@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from integrations.models import OrderFact, PlatformEvent
 from integrations.services import match_pending
-from tests.integrations.conftest import event
-from tests.tickets.conftest import claim_input
+from tests.support.integrations import event
+from tests.support.tickets import claim_input
 from tickets.claims.services import claim_create
 from tickets.triage import urgency as triage
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from integrations.selectors import high_complaint_merchants, merchant_rates
 from integrations.services import match_pending
 from tests.factories import ClaimFactory
-from tests.integrations.conftest import event
-from tests.tickets.conftest import claim_input
+from tests.support.integrations import event
+from tests.support.tickets import claim_input
 from tickets.claims.services import claim_create
 
 
@@ -76,7 +76,7 @@ def test_supervisors_see_the_list_and_agents_get_404(
 
     other = Client()
     other.force_login(agent)
-    from tests.conftest import current_code, totp_device
+    from tests.support.auth import current_code, totp_device
 
     other.post("/accounts/2fa/", {"otp_token": current_code(totp_device(agent))})
     assert other.get("/agent/supervisor/merchants/").status_code == 404

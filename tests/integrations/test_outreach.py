@@ -13,9 +13,9 @@ from django.utils import timezone
 from helpdesk.models import OutboxMessage
 from integrations.models import Outreach, PlatformEvent
 from integrations.services import match_pending, outreach_consider
-from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
-from tests.integrations.conftest import event
-from tests.tickets.conftest import claim_input
+from tests.support.contacts import admin_a, admin_b, publish  # noqa: F401 - fixtures
+from tests.support.integrations import event
+from tests.support.tickets import claim_input
 from tickets.claims.services import claim_create
 
 URL = "/api/v1/platform/events/"
@@ -230,7 +230,7 @@ def test_the_outreach_names_only_the_directorys_published_channels(
     admin_a,  # noqa: F811 (a fixture)
 ):
     from contacts import services as directory
-    from tests.contacts.conftest import draft, evidence
+    from tests.support.contacts import draft, evidence
 
     publish(platform)  # 400-612-3456, published by two admins
     directory.channel_propose(  # proposed, not approved: never called official

@@ -10,8 +10,8 @@ from django.utils import timezone
 from helpdesk.models import AuditEntry, OutboxMessage
 from integrations.services import match_pending
 from tests.factories import ClaimFactory
-from tests.integrations.conftest import event
-from tests.tickets.conftest import claim_input
+from tests.support.integrations import event
+from tests.support.tickets import claim_input
 from tickets.claims.selectors import can_reopen
 from tickets.claims.services import claim_confirm_resolved, claim_create, claim_reopen
 from tickets.models import ClaimEvent, ClaimStatus, EventKind
@@ -68,7 +68,10 @@ def test_the_list_pages_with_a_keyset_cursor_and_filters_by_status(platform_clie
     assert first["next_cursor"]
     second = client.get(LIST, {"status": "open", "limit": 2, "cursor": first["next_cursor"]}).json()
     third = client.get(first["next"].split("testserver")[-1]).json()  # the "next" link works as is
-    assert second == third
+    # The same page; the cursors name the same position (they are signed with the second they were made in,
+    # so two requests a second apart give different strings for it).
+    assert second["results"] == third["results"]
+    assert second["next_cursor"].split(":")[0] == third["next_cursor"].split(":")[0]
     assert [r["reference"] for r in second["results"]] == [c.reference for c in claims[2:4]]
     last = client.get(LIST, {"status": "open", "limit": 2, "cursor": second["next_cursor"]}).json()
     assert [r["reference"] for r in last["results"]] == [claims[4].reference] and last["next_cursor"] is None

@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
 from pathlib import Path
 
 from django.db import connection
+
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,15 +71,25 @@ def stop_worker(worker: subprocess.Popen[str]) -> None:
             worker.wait()
 
 
-def wait_until(
-    condition: Callable[[], bool], *, timeout: float, worker: subprocess.Popen[str] | None = None
-) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        if worker is not None and worker.poll() is not None:
-            output = worker.stdout.read() if worker.stdout else ""
-            raise AssertionError(f"the worker died: {output[-2000:]}")
-        time.sleep(0.2)
-    return False
+def drain(*, queue: str, broker_url: str, worker: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Wait until ``worker`` has finished everything sent to ``queue`` so far and Redis holds nothing more
+    that could still be (re)delivered: a heartbeat sent now runs after every earlier message (one solo
+    worker takes them in order), then the queue is empty and no delivered message is left unacknowledged.
+    After this, "it happened exactly once" is a fact, not the hope of a fixed sleep."""
+    import redis
+
+    from helpdesk.celery import app
+    from helpdesk.models import Heartbeat
+    from helpdesk.tasks import heartbeat
+
+    name = f"drain-{uuid.uuid4().hex[:8]}"
+    with app.connection_for_write() as conn:
+        heartbeat.apply_async(kwargs={"name": name}, queue=queue, connection=conn)
+    client = redis.Redis.from_url(broker_url)
+
+    def idle() -> bool:
+        queued = sum(client.llen(key) for key in client.scan_iter(match=f"{queue}*", _type="list"))
+        return queued == 0 and client.hlen("unacked") == 0 and Heartbeat.objects.filter(name=name).exists()
+
+    drained = wait_until(idle, timeout=timeout, process=worker)
+    assert drained, f"the worker did not drain {queue} within {timeout} s"

@@ -25,7 +25,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from helpdesk.models import AuditEntry, User
 from tests.factories import ClaimFactory, StaffFactory, TeamFactory, UserFactory, join_team, verify_phone
-from tests.tickets.conftest import png_bytes
+from tests.support.tickets import png_bytes
 from tickets import access
 from tickets.callbacks.selectors import callbacks_for_agent
 from tickets.callbacks.services import callback_request

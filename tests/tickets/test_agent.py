@@ -13,9 +13,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from helpdesk.models import AuditEntry, OutboxMessage, User
-from tests.contacts.conftest import admin_a, admin_b, publish  # noqa: F401 - fixtures
 from tests.factories import ClaimFactory, MacroFactory, TeamFactory, join_team
-from tests.tickets.conftest import ensure_problem_types
+from tests.support.contacts import admin_a, admin_b, publish  # noqa: F401 - fixtures
+from tests.support.tickets import ensure_problem_types
 from tickets.desk import queue as q
 from tickets.desk import services as svc
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Priority, RoutingRule, Tag, Team

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from helpdesk.models import Notification
 from helpdesk.outbox import relay
-from tests.conftest import totp_device
-from tests.contacts.conftest import draft, evidence
 from tests.factories import ClaimFactory, PlatformFactory, StaffFactory, TeamFactory, join_team, verify_phone
+from tests.support.auth import totp_device
+from tests.support.contacts import draft, evidence
 from tickets.callbacks import selectors as callback_selectors
 from tickets.callbacks import services as callbacks
 from tickets.models import Callback, CallbackStatus, ClaimEvent

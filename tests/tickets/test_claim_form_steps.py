@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tests.factories import problem_type
-from tests.tickets.conftest import form_data
+from tests.support.tickets import form_data
 from tickets.models import Claim
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from tests.tickets.conftest import form_data, png_file
+from tests.support.tickets import form_data, png_file
 from tickets.claims import drafts
 
 INVALID = {"description": "太短"}  # the form comes back with an error

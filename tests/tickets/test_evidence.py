@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from helpdesk.outbox import relay
-from tests.tickets.conftest import form_data, png_bytes, png_file
+from tests.support.tickets import form_data, png_bytes, png_file
 from tickets.models import Claim, Evidence
 
 
@@ -183,8 +183,8 @@ def test_quarantined_evidence_leaves_by_no_path_and_the_clean_file_by_all_three(
     from django.core.cache import cache
     from rest_framework.test import APIClient
 
-    from tests.conftest import current_code, totp_device
     from tests.factories import TeamFactory, join_team
+    from tests.support.auth import current_code, totp_device
 
     cache.clear()  # team ids are cached
     exif = Image.Exif()

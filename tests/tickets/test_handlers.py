@@ -7,7 +7,7 @@ import pytest
 from helpdesk import webhooks
 from helpdesk.models import Notification, WebhookDelivery
 from helpdesk.outbox import relay
-from tests.tickets.conftest import claim_input
+from tests.support.tickets import claim_input
 from tickets.claims import services
 from tickets.models import Claim
 

@@ -13,7 +13,7 @@ import time_machine
 from helpdesk import sms
 from helpdesk.models import OutboxMessage, User
 from tests.factories import StaffFactory, problem_type, verify_phone
-from tests.tickets.conftest import claim_input
+from tests.support.tickets import claim_input
 from tickets.callbacks import services as callbacks
 from tickets.claims import services
 from tickets.desk import services as agent_services

@@ -12,7 +12,7 @@ from django.utils import timezone
 from helpdesk.models import AuditEntry, OutboxMessage
 from helpdesk.uploads import clean_upload
 from tests.factories import ClaimFactory, problem_type
-from tests.tickets.conftest import claim_input, png_file
+from tests.support.tickets import claim_input, png_file
 from tickets.claims import services
 from tickets.models import ClaimEvent, ClaimStatus, EventKind, Evidence, PlatformClaimPolicy, Priority
 

@@ -16,7 +16,7 @@ from helpdesk.business_time import BusinessCalendar
 from helpdesk.models import Notification, OutboxMessage, Role, User
 from helpdesk.outbox import relay
 from tests.factories import StaffFactory, verify_phone
-from tests.tickets.conftest import claim_input
+from tests.support.tickets import claim_input
 from tickets.claims import services
 from tickets.models import Callback, Claim, ClaimStatus, Priority, SlaCheck, SlaCrossing, SlaPolicy
 from tickets.sla import policies as sla_policies
@@ -271,7 +271,7 @@ def test_the_sweep_reads_only_claims_that_are_due(
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_record_and_alert_each_crossing_once(postgres, policies, customer, supervisor):
     from tests.factories import claim_platform
-    from tests.tickets.conftest import ensure_problem_types
+    from tests.support.tickets import ensure_problem_types
 
     ensure_problem_types()
     platform = claim_platform()

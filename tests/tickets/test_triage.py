@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ClaimFactory, TeamFactory, problem_type
-from tests.tickets.conftest import claim_input
+from tests.support.tickets import claim_input
 from tickets.claims import services
 from tickets.models import PlatformClaimPolicy, Priority, RoutingRule, Team
 from tickets.triage import urgency as triage

@@ -14,7 +14,7 @@ from django.utils import timezone
 from helpdesk import outbox
 from helpdesk.models import User
 from tests.factories import PASSWORD, ClaimEventFactory, ClaimFactory, problem_type
-from tests.tickets.conftest import form_data, png_file
+from tests.support.tickets import form_data, png_file
 from tickets.claims import services
 from tickets.claims.services import ClaimInput
 from tickets.models import Claim, ClaimEvent, ClaimStatus, Evidence, PlatformClaimPolicy

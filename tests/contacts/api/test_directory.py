@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from contacts.models import ChannelProposal, ChannelState, ContactChannel, ProposalStatus
-from tests.conftest import issue_token
+from tests.support.auth import issue_token
 
 NEW_CHANNEL = {
     "platform": "lanjing",

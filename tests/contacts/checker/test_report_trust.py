@@ -18,8 +18,8 @@ from contacts.models import Appeal, AppealStatus, Platform, ReportedValue, Repor
 from helpdesk import context
 from helpdesk.models import AuditEntry
 from tests.contacts.checker.test_reports import form_data, network_of, report
-from tests.contacts.conftest import staff_client
 from tests.factories import UserFactory
+from tests.support.contacts import staff_client
 
 UNLISTED = "13800138000"  # not a look-alike of anything in the demo directory
 

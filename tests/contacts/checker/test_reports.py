@@ -14,7 +14,7 @@ from contacts.checker import check
 from contacts.forms import report_form_token
 from contacts.models import Platform, ReportedValue, ReportStatus, ScamReport
 from helpdesk.models import AuditEntry
-from tests.contacts.conftest import staff_client
+from tests.support.contacts import staff_client
 
 
 def network_of(who: str) -> str:

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from helpdesk.models import IdempotencyRecord
 from helpdesk.outbox import relay
 from tests.factories import ClaimFactory
-from tests.tickets.conftest import png_bytes, png_file
+from tests.support.tickets import png_bytes, png_file
 from tickets.models import Claim, ClaimStatus, Evidence
 
 PAID_AT = (timezone.now() - timedelta(hours=1)).replace(microsecond=0).isoformat()
