@@ -46,6 +46,7 @@ from tickets.agent_forms import (
 )
 from tickets.evidence import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
+from tickets.queue_rows import queue_rows
 from tickets.triage import explain
 
 View = Callable[..., HttpResponseBase]
@@ -109,7 +110,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "filters": filters,
-        "rows": [(claim, q.sla_state(claim, now), viewers.get(claim.pk, [])) for claim in page.claims],
+        "rows": queue_rows(
+            page.claims,
+            states={claim.pk: q.sla_state(claim, now) for claim in page.claims},
+            viewers=viewers,
+            now=now,
+            q=filters.q,
+        ),
         "now": now,
         "query": query.urlencode(),
         "cursor": request.GET.get("cursor", ""),

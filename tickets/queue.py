@@ -16,7 +16,7 @@ from typing import Any, cast
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -33,7 +33,6 @@ from tickets.models import (
     Evidence,
     Macro,
     Priority,
-    Tag,
     Team,
 )
 
@@ -241,11 +240,11 @@ def queue_for_agent(
     rows = list(
         page_qs.select_related("platform", "problem_type", "assignee", "team")
         .only(*LIST_FIELDS)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by(*order)[: size + 1]
     )
     has_more = len(rows) > size
     rows = rows[:size]
+    _attach_tag_names(rows)
     if not cursor and not has_more:
         estimate = len(rows)
     else:
@@ -260,6 +259,23 @@ def queue_for_agent(
         estimate_capped=estimate > ESTIMATE_CAP,
         filters=filters,
     )
+
+
+def _attach_tag_names(claims: list[Claim]) -> None:
+    """``claim.tag_names``: the tags' names in name order, for the whole page in one query (names are all a
+    row shows; a prefetch would build a related manager and a Tag instance per row and tag)."""
+    if not claims:
+        return
+    names: dict[int, list[str]] = defaultdict(list)
+    pairs = (
+        Claim.tags.through.objects.filter(claim_id__in=[c.pk for c in claims])
+        .order_by("tag__name", "tag_id")
+        .values_list("claim_id", "tag__name")
+    )
+    for claim_id, name in pairs:
+        names[claim_id].append(name)
+    for claim in claims:
+        claim.tag_names = names.get(claim.pk, [])  # type: ignore[attr-defined]
 
 
 def sla_state(claim: Claim, now: datetime | None = None) -> str:
