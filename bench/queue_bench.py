@@ -7,11 +7,17 @@ from generate_series inside PostgreSQL (secondary indexes dropped during the loa
 measures in-process (Django test client, no network) p50/p95 and query counts of: the queue page (HTML and
 API, 50 rows), take-next, the ticket workspace (50 timeline entries, 10 evidence files), search and the
 supervisor view. The database should be a throwaway one: the bench migrates it and reuses its claims.
+
+    BENCH_ONLY=workspace   measures only the figures whose name contains one of these comma-separated words
+    BENCH_PROFILE=1        profiles each measured figure (cProfile) and prints its 25 most expensive frames
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import os
+import pstats
 import secrets
 import statistics
 import sys
@@ -24,6 +30,8 @@ CLAIMS = int(os.environ.get("BENCH_QUEUE_CLAIMS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 CUSTOMERS = 50_000
 AGENTS = 40
+ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0", "false")
 
 
 def _configure() -> None:
@@ -161,19 +169,34 @@ def _measure(name: str, run: Callable[[int], object], runs: int = RUNS) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if ONLY and not any(word in name for word in ONLY):
+        return
     run(0)  # warm caches (reference data, prepared plans)
     times = []
     with CaptureQueriesContext(connection) as ctx:
         run(0)
     queries = len(ctx)
+    cpu = []
     for i in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(i)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    # CPU: this process's own time (Python, drivers), which other load on the machine does not inflate.
     print(
         f"{name:<44} p50 {_ms(times, 0.5):7.1f} ms   p95 {_ms(times, 0.95):7.1f} ms   "
-        f"mean {statistics.mean(times) * 1000:7.1f} ms   queries {queries}"
+        f"mean {statistics.mean(times) * 1000:7.1f} ms   CPU p50 {_ms(cpu, 0.5):6.1f} ms   queries {queries}",
+        flush=True,
     )
+    if PROFILE:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(min(runs, 50)):
+            run(i)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        print(out.getvalue().split("\n", 4)[-1], flush=True)
 
 
 def _workspace_claim(agent: object, team: object) -> str:
@@ -252,6 +275,12 @@ def main() -> None:
         lambda _i: ok(web.get("/agent/queue/?unassigned=on&sla=breached")),
     )
     _measure("queue HTML, mine", lambda _i: ok(web.get("/agent/queue/?mine=on")))
+    _measure(
+        "queue HTML, mine + filters (P1, due sort)",
+        lambda _i: ok(web.get("/agent/queue/?mine=on&priority=1&sort=due")),
+    )
+    _measure("queue HTML, mine + breached", lambda _i: ok(web.get("/agent/queue/?mine=on&sla=breached")))
+    _measure("queue API, mine, 50 rows", lambda _i: ok(api.get("/api/v1/agent/queue/?mine=true&size=50")))
     reference = _workspace_claim(agent, seeded["teams"][0])  # type: ignore[index]
     _measure("ticket workspace (50 events, 10 files)", lambda _i: ok(web.get(f"/agent/tickets/{reference}/")))
     probes = ["B123457", "B99", "付款后17分钟仍未到账", "+8613800012345", reference.lower()]
@@ -259,6 +288,10 @@ def main() -> None:
         "search (order no., text, phone, reference)",
         lambda i: ok(web.get("/agent/queue/", {"q": probes[i % len(probes)]})),
     )
+    for label, probe in zip(
+        ("order number", "broad (B99)", "text", "phone", "reference"), probes, strict=True
+    ):
+        _measure(f"search, {label}", lambda _i, p=probe: ok(web.get("/agent/queue/", {"q": p})), runs=50)
     _measure(
         "take next (service)",
         lambda i: agent_services.claim_take_next(agent=agents[i % len(agents)]),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, Least, Lower
+from django.db.models.functions import Coalesce, Concat, Least, Lower, Upper
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -405,6 +405,11 @@ class Claim(models.Model):
                 fields=["created_at", "id"],
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES), assignee__isnull=True),
                 name="claim_unassigned_age_idx",
+            ),
+            # Search by an exact order number (any case) or phone (tickets.queue.exact_identifier_condition).
+            models.Index(Upper("order_number"), name="claim_order_number_upper_idx"),
+            models.Index(
+                fields=["contact_phone"], name="claim_contact_phone_idx", condition=~Q(contact_phone="")
             ),
             models.Index(fields=["first_response_due_at"], name="claim_first_due_idx"),
             models.Index(fields=["resolution_due_at"], name="claim_resolution_due_idx"),

@@ -5,9 +5,11 @@ Customers and other non-agents get 404, as on the HTML pages: the agent API does
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -56,8 +58,9 @@ class QueuePageSerializer(serializers.Serializer):
     estimate_capped = serializers.BooleanField(help_text="True: more than 1,000 match (show “1,000+”).")
 
 
-def queue_item(claim: Claim) -> dict[str, Any]:
+def queue_item(claim: Claim, now: datetime | None = None) -> dict[str, Any]:
     due = claim.queue_due_at
+    tags = getattr(claim, "tag_names", None)  # set by tickets.queue for a page; one claim reads its own
     return {
         "reference": claim.reference,
         "subject": claim.subject,
@@ -73,9 +76,9 @@ def queue_item(claim: Claim) -> dict[str, Any]:
         "currency": claim.currency,
         "team": claim.team.slug if claim.team else None,
         "assignee": claim.assignee.public_name if claim.assignee else None,
-        "tags": [tag.name for tag in claim.tags.all()],
+        "tags": tags if tags is not None else [tag.name for tag in claim.tags.order_by("name")],
         "due_at": due.isoformat() if due and due < NO_DUE_TIME else None,
-        "sla": q.sla_state(claim),
+        "sla": q.sla_state(claim, now),
         "created_at": claim.created_at.isoformat(),
         "url": f"/agent/tickets/{claim.reference}/",
     }
@@ -166,9 +169,10 @@ class QueueView(APIView):
             )
         except q.BadCursor:
             return Response(error_body("invalid_cursor", _("The cursor is invalid.")), status=400)
+        now = timezone.now()
         return Response(
             {
-                "results": [queue_item(claim) for claim in page.claims],
+                "results": [queue_item(claim, now) for claim in page.claims],
                 "next": page.next_cursor,
                 "estimate": page.estimate,
                 "estimate_capped": page.estimate_capped,

@@ -5,8 +5,10 @@ side. Only the labels that differ are listed here (``pgettext`` context "staff")
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from tickets.models import ClaimStatus, EventKind
 
@@ -21,14 +23,20 @@ STAFF_EVENT: dict[str, Promise] = {
 }
 
 
+@lru_cache(maxsize=16)
+def _staff_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Every staff label translated once per language (a list page asks for one per row)."""
+    statuses = {value: str(STAFF_STATUS.get(value) or label) for value, label in ClaimStatus.choices}
+    events = {value: str(STAFF_EVENT.get(value) or label) for value, label in EventKind.choices}
+    return statuses, events
+
+
 def staff_status_label(status: str) -> str:
-    label = STAFF_STATUS.get(status)
-    return str(label) if label is not None else str(dict(ClaimStatus.choices).get(status, status))
+    return _staff_labels(get_language())[0].get(status, status)
 
 
 def staff_event_label(kind: str) -> str:
-    label = STAFF_EVENT.get(kind)
-    return str(label) if label is not None else str(dict(EventKind.choices).get(kind, kind))
+    return _staff_labels(get_language())[1].get(kind, kind)
 
 
 def staff_status_choices(statuses: list[ClaimStatus] | None = None) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ the cursor, plus one bounded count ("1,000+") and one prefetch of tags, however 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,14 +16,16 @@ from typing import Any, cast
 
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from contacts.models import PUBLISHED_STATES, ContactChannel
 from helpdesk.models import User
+from helpdesk.phones import normalize_personal_phone
 from tickets.access import claims_visible_to, may_see_team, other_claims_visible_to
 from tickets.models import (
     NO_DUE_TIME,
@@ -32,7 +35,6 @@ from tickets.models import (
     ClaimStatus,
     Macro,
     Priority,
-    Tag,
     Team,
 )
 
@@ -170,6 +172,30 @@ def search_condition(q: str) -> Q:
     return Q(reference=upper) | Q(order_number=needle) | Q(contact_phone=needle)
 
 
+_IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z+\-_.#/]*")
+_PHONE_LIKE = re.compile(r"\+?[0-9][0-9 ()\-]{5,24}")
+
+
+def exact_identifier_condition(q: str) -> Q | None:
+    """An exact reference, order number or phone number (its digits in any common spelling), or None when
+    the search does not look like one. Indexed equality: answered in well under a millisecond, where the
+    trigram search reads every claim sharing a common fragment (every phone starts "+86138…")."""
+    needle = " ".join(q.split())[:100]
+    condition = None
+    if _PHONE_LIKE.fullmatch(needle):
+        try:
+            phone = normalize_personal_phone(needle)
+        except ValidationError:
+            phone = ""
+        if phone:
+            condition = Q(contact_phone=phone)
+        needle = needle.replace(" ", "")
+    if not _IDENTIFIER.fullmatch(needle) or len(needle) > 64:
+        return condition
+    by_identifier = Q(reference=needle.upper()) | Q(order_number__iexact=needle)
+    return by_identifier if condition is None else condition | by_identifier
+
+
 def breached_q(now: datetime) -> Q:
     """A running SLA target is past due (a paused clock, waiting on the customer, is not breached)."""
     return Q(queue_due_at__lte=now, sla_paused_at__isnull=True)
@@ -189,7 +215,7 @@ def open_claims_visible_to(agent: User) -> QuerySet[Claim]:
     return claims_visible_to(agent).filter(status__in=sorted(s.value for s in OPEN_STATUSES))
 
 
-def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Claim]:
+def _filtered(agent: User, filters: QueueFilters, now: datetime, search: Q | None = None) -> QuerySet[Claim]:
     from tickets.desk.workspace import view_condition
 
     qs = claims_visible_to(agent)
@@ -220,7 +246,7 @@ def _filtered(agent: User, filters: QueueFilters, now: datetime) -> QuerySet[Cla
     if filters.late:
         qs = qs.filter(late_filed=True)
     if filters.q:
-        qs = qs.filter(search_condition(filters.q))
+        qs = qs.filter(search if search is not None else search_condition(filters.q))
     return qs
 
 
@@ -233,20 +259,32 @@ def queue_for_agent(
     order = SORTS[sort]
     size = max(1, min(size, MAX_PAGE))
     now = timezone.now()
-    base = _filtered(agent, filters, now)
-    page_qs = base
-    if cursor:
-        page_qs = page_qs.filter(_after(decode_cursor(cursor, sort), sort))
-    rows = list(
-        page_qs.select_related("platform", "problem_type", "assignee", "team")
-        .only(*LIST_FIELDS)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by(*order)[: size + 1]
-    )
+    after = _after(decode_cursor(cursor, sort), sort) if cursor else None
+    # A search that is an exact reference, order number or phone number is answered from those columns'
+    # indexes; only when nothing has it exactly does the search look inside every claim's text.
+    exact = exact_identifier_condition(filters.q) if filters.q else None
+    searches = [exact, None] if exact is not None else [None]
+    for search in searches:
+        base = _filtered(agent, filters, now, search)
+        page_qs = base if after is None else base.filter(after)
+        if filters.q:
+            # A search's page sorts every match (no index holds all claims in queue order), so the same
+            # scan counts them: a second pass over the trigram index for the estimate would double the cost.
+            page_qs = page_qs.annotate(matches=Window(Count("pk")))
+        rows = list(
+            page_qs.select_related("platform", "problem_type", "assignee", "team")
+            .only(*LIST_FIELDS)
+            .order_by(*order)[: size + 1]
+        )
+        if rows:
+            break
     has_more = len(rows) > size
     rows = rows[:size]
+    _attach_tag_names(rows)
     if not cursor and not has_more:
         estimate = len(rows)
+    elif filters.q and not cursor:
+        estimate = rows[0].matches  # type: ignore[attr-defined]
     else:
         # Bounded, and (except for searches, which the trigram index serves) in queue order: the planner walks
         # the same index as the page and stops at the cap instead of building a bitmap of every match first.
@@ -259,6 +297,23 @@ def queue_for_agent(
         estimate_capped=estimate > ESTIMATE_CAP,
         filters=filters,
     )
+
+
+def _attach_tag_names(claims: list[Claim]) -> None:
+    """``claim.tag_names``: the tags' names in name order, for the whole page in one query (names are all a
+    row shows; a prefetch would build a related manager and a Tag instance per row and tag)."""
+    if not claims:
+        return
+    names: dict[int, list[str]] = defaultdict(list)
+    pairs = (
+        Claim.tags.through.objects.filter(claim_id__in=[c.pk for c in claims])
+        .order_by("tag__name", "tag_id")
+        .values_list("claim_id", "tag__name")
+    )
+    for claim_id, name in pairs:
+        names[claim_id].append(name)
+    for claim in claims:
+        claim.tag_names = names.get(claim.pk, [])  # type: ignore[attr-defined]
 
 
 def sla_state(claim: Claim, now: datetime | None = None) -> str:
@@ -286,6 +341,10 @@ def full_timeline(claim: Claim) -> list[ClaimEvent]:
     for event in events:
         target = event.data.get("to") if isinstance(event.data, dict) else None
         event.status_label = labels.get(target, "") if isinstance(target, str) else ""  # type: ignore[attr-defined]
+        # The time as the template's date filters wrote it ("c" and "Y-m-d H:i"), from one conversion.
+        local = timezone.localtime(event.created_at)
+        event.when_iso = local.isoformat()  # type: ignore[attr-defined]
+        event.when = local.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
     return events
 
 
@@ -399,16 +458,33 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         {**row, "name": names.get(row["team_id"], "—")}
         for row in sorted(teams.values(), key=lambda r: -r["open"])
     ]
-    by_agent = cast(
-        list[dict[str, Any]],
-        list(
-            open_claims.filter(assignee__isnull=False)
-            .order_by()
-            .values("assignee_id", "assignee__display_name", "assignee__staff_number", "assignee__email")
-            .annotate(open=Count("id"))
-            .order_by("-open")[:100]
-        ),
+    # Counted by assignee id alone, from the per-assignee index (an index-only scan, already in that order);
+    # the names of the (at most 100) agents come after. Grouping by the name columns as well joined and sorted
+    # every open assigned claim by three text columns (0.56 s at a million claims).
+    counts = list(
+        open_claims.filter(assignee__isnull=False)
+        .order_by()
+        .values_list("assignee_id")
+        .annotate(open=Count("id"))
+        .order_by("-open", "assignee_id")[:100]
     )
+    people = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[a for a, _n in counts]).only(
+            "display_name", "staff_number", "email"
+        )
+    }
+    by_agent = [
+        {
+            "assignee_id": assignee_id,
+            "assignee__display_name": people[assignee_id].display_name,
+            "assignee__staff_number": people[assignee_id].staff_number,
+            "assignee__email": people[assignee_id].email,
+            "open": n,
+        }
+        for assignee_id, n in counts
+        if assignee_id in people
+    ]
     oldest = list(
         open_claims.filter(assignee__isnull=True)
         .only("id", "reference", "created_at", "priority")

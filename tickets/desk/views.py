@@ -45,6 +45,7 @@ from tickets.desk.forms import (
     StatusForm,
     TagForm,
 )
+from tickets.desk.queue_rows import queue_rows
 from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
@@ -112,7 +113,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "filters": filters,
-        "rows": [(claim, q.sla_state(claim, now), viewers.get(claim.pk, [])) for claim in page.claims],
+        "rows": queue_rows(
+            page.claims,
+            states={claim.pk: q.sla_state(claim, now) for claim in page.claims},
+            viewers=viewers,
+            now=now,
+            q=filters.q,
+        ),
         "now": now,
         "query": query.urlencode(),
         "cursor": request.GET.get("cursor", ""),
