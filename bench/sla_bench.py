@@ -101,6 +101,10 @@ def _steady(label: str) -> None:
     timings = []
     crossings = []
     queries = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    cpu_started = _cpu_seconds(backend)
     base = timezone.now()
     for minute in range(1, 21):
         reset_queries()
@@ -109,12 +113,28 @@ def _steady(label: str) -> None:
             crossings.append(sla_sweep(now=base + timedelta(minutes=minute)))
             timings.append((time.perf_counter() - started) * 1000)
         queries.append(len(captured.captured_queries))
+    cpu_ended = _cpu_seconds(backend)
+    cpu = [(after - before) * 1000 / 20 for before, after in zip(cpu_started, cpu_ended, strict=True)]
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"{label}: steady-state sweep p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
-        f"{statistics.mean(crossings):.0f} crossings/run, queries per run {min(queries)}-{max(queries)}"
+        f"{statistics.mean(crossings):.0f} crossings/run, queries per run {min(queries)}-{max(queries)}; "
+        f"CPU per run {cpu[0]:.0f} ms Python + {cpu[1]:.0f} ms PostgreSQL backend, "
+        f"load {os.getloadavg()[0]:.1f}"
     )
+
+
+def _cpu_seconds(backend_pid: int) -> tuple[float, float]:
+    """CPU time of this process and of its PostgreSQL backend (read from /proc: the bench runs on the
+    database's machine). On a shared machine wall time follows the other tenants; CPU time does not."""
+    try:
+        with open(f"/proc/{backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        backend = float("nan")
+    return time.process_time(), backend
 
 
 def _backlog() -> None:

@@ -45,7 +45,8 @@ class Promise:
 
 
 def when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    # Digits only, the same in every language ("Y-m-d H:i"); strftime, because a sweep formats hundreds.
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _time(moment: datetime) -> str:

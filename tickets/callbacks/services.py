@@ -265,29 +265,37 @@ def callbacks_on_status_change(claim: Claim, status: str, now: datetime, actor: 
 
 
 def callbacks_for_breached_urgent(claim_ids: Iterable[int], now: datetime) -> int:
-    """The SLA sweep found these first responses breached: urgent ones of customers with a verified phone
-    get a call-back (to that phone)."""
-    urgent = (
-        Claim.objects.filter(pk__in=list(claim_ids), priority__lte=Priority.P2, status__in=OPEN_STATUSES)
-        .filter(customer__phone_verified_at__isnull=False)
-        .exclude(customer__phone="")
-        .exclude(status=ClaimStatus.WAITING_ON_CUSTOMER)
+    """The SLA sweep found these first responses breached: urgent ones (P1-P2, open, not waiting on the
+    customer) of customers with a verified phone get a call-back (to that phone). The claims are read by
+    primary key and sorted out here: a filter on priority let the planner walk every urgent claim."""
+    claims = (
+        Claim.objects.filter(pk__in=list(claim_ids))
+        .order_by()
         .select_related("customer")
+        .only(
+            "id",
+            "reference",
+            "status",
+            "priority",
+            "customer_id",
+            "platform_id",
+            "problem_type_id",
+            "amount",
+            "is_high_value",
+            "assignee_id",
+            "sla_policy_id",  # the call-back's due time comes from the claim's policy
+            "customer__phone",
+            "customer__phone_verified_at",
+        )
     )
     made = 0
     numbers: dict[int, str] = {}
-    for claim in urgent.only(
-        "id",
-        "reference",
-        "customer_id",
-        "platform_id",
-        "assignee_id",
-        "customer__phone",
-        "customer__phone_verified_at",
-    ):
-        created = _create(
-            claim=claim, phone=claim.customer.phone, reason=BREACH, now=now, actor=None, numbers=numbers
-        )
+    for claim in claims:
+        urgent = claim.priority <= Priority.P2 and claim.status in OPEN_STATUSES
+        phone = verified_phone(claim.customer)
+        if not urgent or claim.status == ClaimStatus.WAITING_ON_CUSTOMER or not phone:
+            continue
+        created = _create(claim=claim, phone=phone, reason=BREACH, now=now, actor=None, numbers=numbers)
         made += created is not None
     return made
 
