@@ -151,7 +151,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _redis_cache_url = env.url("CACHE_URL", "", ("redis", "rediss")) if env.is_set("CACHE_URL") else ""
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache_url}
+        {"BACKEND": "helpdesk.cache.RedisCache", "LOCATION": _redis_cache_url}  # one client per pool
         if _redis_cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "claimdesk"}
     )
@@ -403,9 +403,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "helpdesk.api.throttling.AnonThrottle",
-        "helpdesk.api.throttling.UserThrottle",
-        "helpdesk.api.throttling.ScopedThrottle",
+        "helpdesk.api.throttling.WindowThrottle",  # anon, user and the view's scope: one round trip
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.string("API_THROTTLE_ANON", "60/min"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, cast
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -29,80 +29,59 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), _UNITS[period[0]]
 
 
-def window_count(key: str, seconds: int) -> tuple[int, int]:
-    """Count one more in ``key``'s window: (count so far, seconds until the window ends)."""
+def window_counts(keys: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Count one more in each key's window (key: window seconds): (count so far, seconds until the window
+    ends). One round trip on Redis however many keys."""
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
     if isinstance(cache, RedisCache):
-        full = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
-        pipe.incr(full)
-        pipe.expire(full, seconds, nx=True)
-        pipe.ttl(full)
-        count, _set, ttl = pipe.execute()
-        return int(count), max(int(ttl), 1)
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return int(cache.incr(key)), seconds
-    except ValueError:  # expired between add and incr: the first of a new window
-        cache.set(key, 1, timeout=seconds)
-        return 1, seconds
+        full = {key: cache.make_and_validate_key(key) for key in keys}
+        pipe = cache._cache.get_client(None, write=True).pipeline(transaction=False)
+        for key, seconds in keys.items():
+            pipe.incr(full[key])
+            pipe.expire(full[key], seconds, nx=True)
+            pipe.ttl(full[key])
+        replies = pipe.execute()
+        return {key: (int(replies[3 * i]), max(int(replies[3 * i + 2]), 1)) for i, key in enumerate(keys)}
+    counts: dict[str, tuple[int, int]] = {}
+    for key, seconds in keys.items():
+        cache.add(key, 0, timeout=seconds)
+        try:
+            counts[key] = (int(cache.incr(key)), seconds)
+        except ValueError:  # expired between add and incr: the first of a new window
+            cache.set(key, 1, timeout=seconds)
+            counts[key] = (1, seconds)
+    return counts
 
 
-class _WindowThrottle(BaseThrottle):
-    scope_attr = ""
+class WindowThrottle(BaseThrottle):
+    """DRF's anon, user and scoped throttles in one: per client address without an account (``anon``), per
+    account (``user``), and the view's ``throttle_scope`` per account or else per address."""
 
     def __init__(self) -> None:
         self.retry_after: int | None = None
 
-    def scope(self, view: Any) -> str | None:
-        return self.scope_attr
-
-    def subject(self, request: Request) -> str | None:
-        raise NotImplementedError
-
     def allow_request(self, request: Request, view: Any) -> bool:
-        scope = self.scope(view)
         rates = cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
-        rate = parse_rate(rates.get(scope)) if scope else None
-        subject = self.subject(request) if rate is not None else None
-        if rate is None or subject is None:
+        signed_in = bool(request.user and request.user.is_authenticated)
+        who = f"user:{request.user.pk}" if signed_in else f"ip:{self.get_ident(request)}"
+        scopes = ["user" if signed_in else "anon"]
+        view_scope = getattr(view, "throttle_scope", None)
+        if view_scope:
+            scopes.append(view_scope)
+        limits: dict[str, tuple[int, int]] = {}
+        for scope in scopes:
+            rate = parse_rate(rates.get(scope))
+            if rate is not None:
+                digest = hashlib.sha256(who.encode()).hexdigest()[:24]
+                limits[f"throttle:{scope}:{digest}"] = rate
+        if not limits:
             return True
-        limit, seconds = rate
-        digest = hashlib.sha256(subject.encode()).hexdigest()[:24]
-        count, rest = window_count(f"throttle:{scope}:{digest}", seconds)
-        if count <= limit:
+        counts = window_counts({key: seconds for key, (_limit, seconds) in limits.items()})
+        over = [counts[key][1] for key, (limit, _seconds) in limits.items() if counts[key][0] > limit]
+        if not over:
             return True
-        self.retry_after = rest
+        self.retry_after = max(over)
         return False
 
     def wait(self) -> float | None:
         return self.retry_after
-
-
-class AnonThrottle(_WindowThrottle):
-    """Per client address (``NUM_PROXIES`` honoured), for requests without an account: scope ``anon``."""
-
-    scope_attr = "anon"
-
-    def subject(self, request: Request) -> str | None:
-        return None if request.user and request.user.is_authenticated else self.get_ident(request)
-
-
-class UserThrottle(_WindowThrottle):
-    """Per account, for signed-in requests: scope ``user``."""
-
-    scope_attr = "user"
-
-    def subject(self, request: Request) -> str | None:
-        return f"user:{request.user.pk}" if request.user and request.user.is_authenticated else None
-
-
-class ScopedThrottle(_WindowThrottle):
-    """The view's ``throttle_scope``, per account or else per client address."""
-
-    def scope(self, view: Any) -> str | None:
-        return getattr(view, "throttle_scope", None)
-
-    def subject(self, request: Request) -> str | None:
-        if request.user and request.user.is_authenticated:
-            return f"user:{request.user.pk}"
-        return self.get_ident(request)
