@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -457,6 +458,7 @@ def rate_exceeded(reporter: str, *, scope: str = "scam-report") -> bool:
     return too_many(scope, reporter, settings.SCAM_REPORT_RATE)
 
 
+@never_cache  # the form carries a CSRF token and a single-use nonce: never shared
 def report_scam(request: HttpRequest) -> HttpResponse:
     initial = {"value": request.GET.get("value", "")[:300], "platform": request.GET.get("platform", "")[:60]}
     form = ScamReportForm(request.POST or None, request.FILES or None, initial=initial)
