@@ -17,14 +17,13 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
-from contacts import versioning
+from contacts import answer_cache, versioning
 
 VARY = ("Cookie", "Accept-Language")
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
@@ -103,14 +102,14 @@ def public_page(
             if matches(request, etag, last_modified):
                 return not_modified(etag, last_modified)
             key = f"page:{etag.strip(chr(34))}"
-            page = cache.get(key)
+            page = answer_cache.get(key)
             if page is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.cookies or response.streaming:
                     return mark_private(response)
                 page = _Page(response.content, response["Content-Type"])
                 timeout = timedelta(minutes=1) if minute else timedelta(minutes=10)
-                cache.set(key, page, timeout=int(timeout.total_seconds()))
+                answer_cache.put(key, page, int(timeout.total_seconds()))
             response = HttpResponse(page.content, content_type=page.content_type)
             return mark_public(response, etag=etag, last_modified=last_modified)
 

@@ -172,9 +172,13 @@ def _fresh_cache():
     """Rate-limit counters (helpdesk/ratelimit.py) and cached reads must not leak between tests."""
     from django.core.cache import cache
 
+    from contacts import answer_cache
+
     cache.clear()
+    answer_cache.clear()  # the per-process level of the public answers (contacts/answer_cache.py)
     yield
     cache.clear()
+    answer_cache.clear()
 
 
 def issue_token(user: User, *, otp_verified: bool = True) -> str:

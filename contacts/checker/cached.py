@@ -12,11 +12,10 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from contacts import versioning
+from contacts import answer_cache, versioning
 from contacts.checker.engine import check
 from contacts.checker.extract import normalise
 from contacts.checker.present import outcome_json
@@ -28,7 +27,7 @@ def check_json(raw: str) -> dict[str, Any]:
     version = versioning.current()
     digest = hashlib.sha256(f"{version.key}\0{get_language()}\0{text}".encode()).hexdigest()
     key = f"checker:{digest}"
-    answer = cache.get(key)
+    answer = answer_cache.get(key)
     if answer is not None:
         return answer
     outcome = check(text)
@@ -37,5 +36,5 @@ def check_json(raw: str) -> dict[str, Any]:
     if outcome.valid_until is not None:
         lifetime = min(lifetime, (outcome.valid_until - timezone.now()).total_seconds())
     if lifetime >= 1:
-        cache.set(key, answer, timeout=int(lifetime))
+        answer_cache.put(key, answer, int(lifetime))
     return answer
