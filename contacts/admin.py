@@ -3,8 +3,13 @@ contacts.services (the directory pages and the API), never around the two-person
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from contacts import versioning
 from contacts.models import (
     ChannelHistory,
     ChannelProposal,
@@ -23,6 +28,20 @@ from helpdesk.admin import ReadOnlyAdmin
 class ProblemTypeAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_zh", "name_en", "severity", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
+
+    # Problem types are on the public home page: a change invalidates its cached copies (the admin's
+    # views run each save in a transaction, which the bump joins).
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        versioning.bump()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        versioning.bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        versioning.bump()
 
 
 @admin.register(Platform)

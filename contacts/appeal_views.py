@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from contacts import selectors, services
 from contacts.forms import AppealDecisionForm, AppealForm, report_form_token
@@ -21,6 +22,7 @@ from contacts.views import directory_admin_required, rate_exceeded, reporter
 from helpdesk.models import User
 
 
+@never_cache  # the form carries a CSRF token and a single-use nonce: never shared
 def appeal(request: HttpRequest) -> HttpResponse:
     form = AppealForm(request.POST or None, initial={"value": request.GET.get("value", "")[:300]})
     if request.method == "POST" and form.is_valid():

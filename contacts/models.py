@@ -802,3 +802,19 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.created_at:%Y-%m-%d})"
+
+
+class DirectoryVersion(models.Model):
+    """One row: bumped in the same transaction as every change a public page or the checker shows
+    (contacts.versioning). Cached answers are keyed by it, so none outlives the change that made it stale."""
+
+    number = models.BigIntegerField(default=0)
+    # Part of cache keys too: a recreated database starts counting again, but never at the same moment.
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("directory version")
+        verbose_name_plural = _("directory version")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

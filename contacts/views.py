@@ -16,11 +16,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from contacts import checker, jsonld, lookalike, presenters, selectors, services
+from contacts import checker, http_cache, jsonld, lookalike, presenters, selectors, services
 from contacts.checker import present
+from contacts.checker.cached import check_json
 from contacts.checker.overall import overall
 from contacts.forms import (
     ApproveForm,
@@ -37,6 +41,7 @@ from contacts.forms import (
     TriageForm,
     report_form_token,
 )
+from contacts.http_cache import public_page
 from contacts.models import (
     ChannelEvidence,
     DomainProposalKind,
@@ -58,6 +63,7 @@ ViewFunc = Callable[..., HttpResponseBase]
 
 
 # --- Public -------------------------------------------------------------------------------------------
+@public_page(minute=True)  # "open now" in the recommendation
 def home(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -96,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/home.html", context)
 
 
+@public_page(minute=True)  # "open now" on the channel cards
 def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
     platform = selectors.platform_page(slug=slug)
     channels = cast(list, platform.public_channels)  # type: ignore[attr-defined]
@@ -404,6 +411,8 @@ def directory_evidence_file(request: HttpRequest, evidence_id: int) -> HttpRespo
 
 
 # --- Checker and scam reports ---------------------------------------------------------------------------
+# No CSRF token: a check changes nothing, and a page without one can be cached and shared.
+@csrf_exempt
 def check(request: HttpRequest) -> HttpResponse:
     """Paste a number, link or message; a POST keeps pasted messages out of URLs and server logs."""
     data = request.POST if request.method == "POST" else request.GET if "q" in request.GET else None
@@ -414,7 +423,7 @@ def check(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             text = form.cleaned_data["q"] if request.method == "POST" else present.query_from_request(request)
-            results = present.outcome_json(checker.check(text))["results"]
+            results = check_json(text)["results"]
             verdict = overall(text, results)
         except checker.InputProblem as exc:
             problem = present.problem_message(exc.code)
@@ -425,7 +434,14 @@ def check(request: HttpRequest) -> HttpResponse:
         "checked": form.is_bound and not problem,
         "overall": verdict,
     }
-    return render(request, "contacts/check.html", context, status=400 if problem else 200)
+    response = render(request, "contacts/check.html", context, status=400 if problem else 200)
+    if problem or not http_cache.is_anonymous_read(request):
+        return http_cache.mark_private(response)
+    # The answer itself is the validator: it may change by the clock (a report leaving the window).
+    etag = http_cache.etag_of(get_language() or "", request.get_full_path(), repr(results))
+    if http_cache.matches(request, etag):
+        return http_cache.not_modified(etag)
+    return http_cache.mark_public(response, etag=etag)
 
 
 def reporter(request: HttpRequest) -> str:
@@ -442,6 +458,7 @@ def rate_exceeded(reporter: str, *, scope: str = "scam-report") -> bool:
     return too_many(scope, reporter, settings.SCAM_REPORT_RATE)
 
 
+@never_cache  # the form carries a CSRF token and a single-use nonce: never shared
 def report_scam(request: HttpRequest) -> HttpResponse:
     initial = {"value": request.GET.get("value", "")[:300], "platform": request.GET.get("platform", "")[:60]}
     form = ScamReportForm(request.POST or None, request.FILES or None, initial=initial)

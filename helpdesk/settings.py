@@ -155,7 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _redis_cache_url = env.url("CACHE_URL", "", ("redis", "rediss")) if env.is_set("CACHE_URL") else ""
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache_url}
+        {"BACKEND": "helpdesk.cache.RedisCache", "LOCATION": _redis_cache_url}  # one client per pool
         if _redis_cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "claimdesk"}
     )
@@ -409,9 +409,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "helpdesk.api.throttling.WindowThrottle",  # anon, user and the view's scope: one round trip
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.string("API_THROTTLE_ANON", "60/min"),
@@ -500,6 +498,13 @@ SCAM_REPORT_THRESHOLD = env.integer("SCAM_REPORT_THRESHOLD", 3, minimum=1)
 SCAM_REPORT_WINDOW = env.duration("SCAM_REPORT_WINDOW", timedelta(days=90))
 SCAM_REPORT_RATE = env.rate("SCAM_REPORT_RATE", "10/hour")
 SCAM_REPORT_MIN_FILL_SECONDS = env.integer("SCAM_REPORT_MIN_FILL_SECONDS", 0 if TESTING else 3, minimum=0)
+# Anonymous reads of the public pages and the checker (contacts.http_cache): a shared cache (proxy, CDN)
+# may keep them this many seconds, and serve them this much longer while it revalidates with the ETag.
+PUBLIC_CACHE_MAX_AGE = env.integer("PUBLIC_CACHE_MAX_AGE", 10, minimum=0, maximum=3600)
+PUBLIC_CACHE_STALE = env.integer("PUBLIC_CACHE_STALE", 30, minimum=0, maximum=86400)
+# Checker answers are kept in Django's cache this long at most (keyed by the directory version, so a
+# change never leaves one behind; a counted report leaving the window ends its answer's life earlier).
+CHECKER_CACHE_TTL = env.duration("CHECKER_CACHE_TTL", timedelta(minutes=10))
 
 # --- Claims (tickets) -------------------------------------------------------------------------------
 # A resolved claim can be reopened by its customer for this long.

@@ -13,12 +13,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,12 +41,24 @@ from helpdesk.models import NotificationPreference, User
 from helpdesk.params import BadParameter
 
 
+@csrf_exempt
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, and for a signed-in person also their stored language (notifications)."""
+    """Django's language switch, and for a signed-in person also their stored language (notifications).
+
+    Anonymous switches need no CSRF token (a forged one changes only a language cookie), so public pages
+    carry none and stay cacheable; a signed-in person's switch also writes their account: checked."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, _unexempt, (), {})
+        if refused is not None:
+            return refused
     response = i18n_views.set_language(request)
     if request.method == "POST" and request.user.is_authenticated:
         services.user_language_set(user=cast(User, request.user), language=request.POST.get("language", ""))
     return response
+
+
+def _unexempt(request: HttpRequest) -> HttpResponse:  # the view CsrfViewMiddleware is asked about
+    raise NotImplementedError
 
 
 @require_GET

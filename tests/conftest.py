@@ -170,6 +170,10 @@ def _fresh_cache():
     """Rate-limit counters (helpdesk/ratelimit.py) and cached reads must not leak between tests."""
     from django.core.cache import cache
 
+    from contacts import answer_cache
+
     cache.clear()
+    answer_cache.clear()  # the per-process level of the public answers (contacts/answer_cache.py)
     yield
     cache.clear()
+    answer_cache.clear()

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -17,10 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contacts import checker, selectors, services
+from contacts import checker, http_cache, selectors, services
 from contacts.api import examples
 from contacts.api import serializers as s
 from contacts.checker import present
+from contacts.checker.cached import check_json
 from contacts.models import (
     ChannelProposal,
     ContactChannel,
@@ -397,10 +399,16 @@ class CheckView(APIView):
 
     def get(self, request: Request) -> Response:
         try:
-            outcome = checker.check(present.query_from_request(request._request))
+            answer = check_json(present.query_from_request(request._request))
         except checker.InputProblem as problem:
             message = present.problem_message(problem.code)
             return Response(
                 error_body(problem.code, message, {"q": [message]}), status=status.HTTP_400_BAD_REQUEST
             )
-        return Response(present.outcome_json(outcome))
+        if not http_cache.is_anonymous_read(request._request):
+            return cast(Response, http_cache.mark_private(Response(answer)))
+        # The answer itself is the validator: it may change by the clock (a report leaving the window).
+        etag = http_cache.etag_of(get_language() or "", repr(answer))
+        if http_cache.matches(request._request, etag):
+            return cast(Response, http_cache.mark_public(Response(status=304), etag=etag))
+        return cast(Response, http_cache.mark_public(Response(answer), etag=etag))

@@ -189,6 +189,8 @@ class _Item:
 class Outcome:
     query: str
     results: list[Result]
+    # When the clock alone changes this answer: the first counted report leaves the window. None: never.
+    valid_until: datetime | None = None
 
 
 # --- Analysis (no database) ---------------------------------------------------------------------------
@@ -338,7 +340,8 @@ def check(raw: str, *, now: datetime | None = None) -> Outcome:
         for i in with_reports:
             if items[i].report_key in protected:
                 results[i] = _verdict(items[i], channels, domains, {})
-    return Outcome(query=text, results=results)
+    expiries = [s.recent_first + settings.SCAM_REPORT_WINDOW for s in reports.values() if s.recent_first]
+    return Outcome(query=text, results=results, valid_until=min(expiries, default=None))
 
 
 def official_report_keys(values: Iterable[tuple[str, str]]) -> set[str]:
@@ -395,13 +398,29 @@ def _channels(items: list[_Item]) -> dict[str, list[ChannelRef]]:
         return {}
     found: dict[str, list[ChannelRef]] = {}
     for row in lookups.channel_rows(keys):
-        (pk, kind, value, canonical, state, inbound, slug, name, status) = row[:9]
-        platform = PlatformRef(slug, name, status)
+        platform = PlatformRef(row.platform_slug, row.platform_name, row.platform_status)
         replacement = None
-        if row[9] is not None:
-            replacement = ChannelRef(row[9], row[10], row[11], row[12], row[13], False, platform)
-        channel = ChannelRef(pk, kind, value, canonical, state, bool(inbound), platform, replacement)
-        found.setdefault(canonical, []).append(channel)
+        if row.replacement_id is not None:
+            replacement = ChannelRef(
+                row.replacement_id,
+                str(row.replacement_kind),
+                str(row.replacement_value),
+                str(row.replacement_canonical_value),
+                str(row.replacement_state),
+                False,
+                platform,
+            )
+        channel = ChannelRef(
+            row.id,
+            row.kind,
+            row.value,
+            row.canonical_value,
+            row.state,
+            bool(row.inbound_only),
+            platform,
+            replacement,
+        )
+        found.setdefault(row.canonical_value, []).append(channel)
     return found
 
 
@@ -418,10 +437,14 @@ def _domains(items: list[_Item]) -> list[DomainRef]:
                 brands.add(brand_label(name))
         brands.update(_brand_keys(host))
     return [
-        DomainRef(domain, registrable, bool(subdomains), brand, PlatformRef(slug, name, status))
-        for _pk, domain, registrable, subdomains, brand, slug, name, status in lookups.domain_rows(
-            registrables, brands
+        DomainRef(
+            row.domain,
+            row.registrable_domain,
+            bool(row.include_subdomains),
+            row.brand,
+            PlatformRef(row.platform_slug, row.platform_name, row.platform_status),
         )
+        for row in lookups.domain_rows(registrables, brands)
     ]
 
 
@@ -462,18 +485,18 @@ def _moment(value: Any) -> datetime | None:
     return moment
 
 
-def _report_state(row: tuple[Any, ...], extra: int = 0) -> _ReportState:
-    (_pk, _canonical, status, _merged, slug, name, platform_status, recent) = row[:8]
-    recent_first, recent_last, ever, first, last = row[8:13]
-    platform = PlatformRef(slug, name, platform_status) if slug is not None else None
+def _report_state(row: lookups.ReportRow, extra: int = 0) -> _ReportState:
+    platform = None
+    if row.platform_slug is not None:
+        platform = PlatformRef(row.platform_slug, str(row.platform_name), str(row.platform_status))
     return _ReportState(
-        ReportRef(status, platform),
-        recent + extra,
-        _moment(recent_first),
-        _moment(recent_last),
-        ever + extra,
-        _moment(first),
-        _moment(last),
+        ReportRef(row.status, platform),
+        row.recent_reporters + extra,
+        _moment(row.recent_first),
+        _moment(row.recent_last),
+        row.reporters_ever + extra,
+        _moment(row.first_reported_at),
+        _moment(row.last_reported_at),
     )
 
 
@@ -483,17 +506,17 @@ def _reports(items: list[_Item], *, now: datetime) -> dict[str, _ReportState]:
         return {}
     since = now - settings.SCAM_REPORT_WINDOW
     rows = lookups.report_rows(keys=keys, since=since)
-    targets = {row[3] for row in rows if row[3]}
+    targets = {row.merged_into_id for row in rows if row.merged_into_id}
     # A value merged into another reads the other's state: one more query, only then.
-    merged_into = {row[0]: row for row in lookups.report_rows(ids=targets, since=since)} if targets else {}
+    merged_into = {row.id: row for row in lookups.report_rows(ids=targets, since=since)} if targets else {}
     out: dict[str, _ReportState] = {}
     for row in rows:
-        if row[3]:
-            target = merged_into.get(row[3])
+        if row.merged_into_id:
+            target = merged_into.get(row.merged_into_id)
             if target is not None:
-                out[row[1]] = _report_state(target, row[7])
+                out[row.canonical_value] = _report_state(target, row.recent_reporters)
             continue
-        out[row[1]] = _report_state(row)
+        out[row.canonical_value] = _report_state(row)
     return out
 
 

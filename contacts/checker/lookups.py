@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -24,6 +24,58 @@ from contacts.models import (
     ReportedValue,
     ScamReport,
 )
+
+
+class ChannelRow(NamedTuple):
+    """A channel (neither draft nor pending), its platform, and the channel that replaced it, if any."""
+
+    id: int
+    kind: str
+    value: str
+    canonical_value: str
+    state: str
+    inbound_only: bool
+    platform_slug: str
+    platform_name: str
+    platform_status: str
+    replacement_id: int | None
+    replacement_kind: str | None
+    replacement_value: str | None
+    replacement_canonical_value: str | None
+    replacement_state: str | None
+
+
+class DomainRow(NamedTuple):
+    """An approved official domain and its platform."""
+
+    id: int
+    domain: str
+    registrable_domain: str
+    include_subdomains: bool
+    brand: str
+    platform_slug: str
+    platform_name: str
+    platform_status: str
+
+
+class ReportRow(NamedTuple):
+    """A reported value, the platform it pretends to be, and its reports: within the window (distinct
+    reporters, first, latest) and ever. Dates as the driver gives them (``datetime`` on PostgreSQL, text
+    on SQLite)."""
+
+    id: int
+    canonical_value: str
+    status: str
+    merged_into_id: int | None
+    platform_slug: str | None
+    platform_name: str | None
+    platform_status: str | None
+    recent_reporters: int
+    recent_first: Any
+    recent_last: Any
+    reporters_ever: int
+    first_reported_at: Any
+    last_reported_at: Any
 
 
 # Only table names, column names and "%s" placeholders are formatted into these statements (hence the
@@ -50,9 +102,8 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def channel_rows(keys: Collection[str]) -> list[tuple[Any, ...]]:
-    """(id, kind, value, canonical, state, inbound_only, slug, name, status, replacement id, kind, value,
-    canonical, state) of every channel, except drafts and pending ones, whose canonical value is in keys."""
+def channel_rows(keys: Collection[str]) -> list[ChannelRow]:
+    """Every channel, except drafts and pending ones, whose canonical value is in ``keys``."""
     table = ContactChannel._meta.db_table
     where, params = _in("c.canonical_value", keys)
     sql = (
@@ -61,12 +112,12 @@ def channel_rows(keys: Collection[str]) -> list[tuple[Any, ...]]:
         f"FROM {table} c LEFT JOIN {table} r ON r.id = c.replacement_id "
         f"WHERE {where} AND c.state NOT IN ('draft', 'pending')"
     )
-    return sorted(_fetch(sql, params))
+    return [ChannelRow(*row) for row in sorted(_fetch(sql, params))]
 
 
-def domain_rows(registrables: Collection[str], brands: Collection[str]) -> list[tuple[Any, ...]]:
-    """(id, domain, registrable, include_subdomains, brand, slug, name, status) by registrable domain or
-    brand skeleton. Only approved domains: every row is one (migration 0008); the filter says so here too."""
+def domain_rows(registrables: Collection[str], brands: Collection[str]) -> list[DomainRow]:
+    """Official domains by registrable domain or brand skeleton. Only approved domains: every row is one
+    (migration 0008); the filter says so here too."""
     table = OfficialDomain._meta.db_table
     by_registrable, registrable_params = _in("d.registrable_domain", registrables)
     by_brand, brand_params = _in("d.brand", brands)
@@ -74,17 +125,12 @@ def domain_rows(registrables: Collection[str], brands: Collection[str]) -> list[
         f"SELECT d.id, d.domain, d.registrable_domain, d.include_subdomains, d.brand, {_owner('d')} "  # noqa: S608
         f"FROM {table} d WHERE ({by_registrable} OR {by_brand}) AND d.approved_proposal_id IS NOT NULL"
     )
-    return sorted(_fetch(sql, [*registrable_params, *brand_params]))
+    return [DomainRow(*row) for row in sorted(_fetch(sql, [*registrable_params, *brand_params]))]
 
 
-def report_rows(
-    *, keys: Collection[str] = (), ids: Collection[int] = (), since: datetime
-) -> list[tuple[Any, ...]]:
-    """(id, canonical, status, merged_into_id, slug, name, status, distinct reporters since ``since``, first
-    and latest report since ``since``, distinct reporters ever, first and latest report ever) of the
-    reported values (neither dismissed nor disputed) with these canonical values or ids.
-
-    Dates come back as the driver gives them (``datetime`` on PostgreSQL, text on SQLite)."""
+def report_rows(*, keys: Collection[str] = (), ids: Collection[int] = (), since: datetime) -> list[ReportRow]:
+    """The reported values (neither dismissed nor disputed) with these canonical values or ids; "within
+    the window" means since ``since``."""
     values, reports = ReportedValue._meta.db_table, ScamReport._meta.db_table
     where, params = _in("v.canonical_value", keys) if keys else _in("v.id", ids)
     recent = f"FROM {reports} s WHERE s.target_id = v.id AND s.created_at >= %s"
@@ -96,7 +142,7 @@ def report_rows(
         f"v.first_reported_at, v.last_reported_at "
         f"FROM {values} v WHERE {where} AND v.status NOT IN ('dismissed', 'disputed')"
     )
-    return _fetch(sql, [since, since, since, *params])
+    return [ReportRow(*row) for row in _fetch(sql, [since, since, since, *params])]
 
 
 def published_channels_starting(prefixes: Collection[str]) -> list[str]:

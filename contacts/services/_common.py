@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from contacts import versioning
 from contacts.models import ChannelHistory, ContactChannel, HistoryAction
 from helpdesk import context
+from helpdesk.audit import audit_record
 from helpdesk.auth import confirmed_totp_device, needs_second_factor
-from helpdesk.models import User
+from helpdesk.models import AuditEntry, User
 
 
 class TwoPersonRuleError(PermissionDenied):
@@ -49,3 +53,11 @@ def history_add(
         new_value=new_value,
         replacement_value=replacement_value,
     )
+
+
+def directory_audit(**entry: Any) -> AuditEntry:
+    """The audit row of a directory write, and the directory version bumped in the same transaction:
+    every write path audits, so no change a public page or the checker shows can leave a cached answer
+    behind (contacts.versioning)."""
+    versioning.bump()
+    return audit_record(**entry)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Appeal, AppealStatus, AppellantRole, ReportedValue, ReportStatus
-from contacts.services._common import require_directory_admin
+from contacts.services._common import directory_audit, require_directory_admin
 from contacts.services.reports import form_nonce_use, reported_item, reported_value_dismiss
 from helpdesk import context
-from helpdesk.audit import audit_record, snapshot
+from helpdesk.audit import snapshot
 from helpdesk.models import User
 from helpdesk.redaction import redact
 
@@ -79,7 +79,7 @@ def appeal_submit(*, data: AppealInput, submitter: str, nonce: str = "") -> Appe
     )
     # Like reports: no address in the audit trail, and the contact only masked.
     with context.acting_from(replace(context.current(), ip=None)):
-        audit_record(
+        directory_audit(
             actor=None,
             action="appeal.submit",
             obj=appeal,
@@ -119,7 +119,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, decision: str, note: str) -> A
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "reported_value", "decision_note", "decided_by", "decided_at"])
-    audit_record(
+    directory_audit(
         actor=actor,
         action=f"appeal.{decision}",
         obj=locked,

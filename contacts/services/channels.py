@@ -31,8 +31,12 @@ from contacts.models import (
     ProposalStatus,
     ServiceWindow,
 )
-from contacts.services._common import TwoPersonRuleError, history_add, require_directory_admin
-from helpdesk.audit import audit_record
+from contacts.services._common import (
+    TwoPersonRuleError,
+    directory_audit,
+    history_add,
+    require_directory_admin,
+)
 from helpdesk.models import Role, User
 from helpdesk.notifications import notify
 
@@ -91,7 +95,7 @@ def channel_propose(
             state=ChannelState.PENDING,
             state_changed_at=timezone.now(),
         )
-        audit_record(actor=actor, action="channel.create", obj=channel, after={"state": channel.state})
+        directory_audit(actor=actor, action="channel.create", obj=channel, after={"state": channel.state})
     else:
         channel = _lock_channel(channel.pk)
         if channel.platform_id != platform.pk:
@@ -114,7 +118,7 @@ def channel_propose(
     )
     for item in evidence:
         _evidence_create(actor=actor, channel=channel, proposal=proposal, item=item)
-    audit_record(actor=actor, action="channel.propose", obj=proposal, after=values, reason=note)
+    directory_audit(actor=actor, action="channel.propose", obj=proposal, after=values, reason=note)
     _tell_other_admins(actor=actor, platform=platform, proposal=proposal)
     return proposal
 
@@ -181,7 +185,7 @@ def proposal_approve(*, actor: User, proposal: ChannelProposal, fingerprint: str
         old_value=before["value"] if action == HistoryAction.CHANGED else "",
         new_value=channel.value,
     )
-    audit_record(
+    directory_audit(
         actor=actor,
         action="channel.approve",
         obj=channel,
@@ -233,7 +237,7 @@ def proposal_reject(*, actor: User, proposal: ChannelProposal, reason: str) -> C
         channel.state = ChannelState.DRAFT
         channel.state_changed_at = proposal.decided_at
         channel.save(update_fields=["state", "state_changed_at", "updated_at"])
-    audit_record(actor=actor, action="channel.reject", obj=proposal, reason=proposal.reason)
+    directory_audit(actor=actor, action="channel.reject", obj=proposal, reason=proposal.reason)
     return proposal
 
 
@@ -252,7 +256,7 @@ def proposal_withdraw(*, actor: User, proposal: ChannelProposal) -> ChannelPropo
     if channel.state == ChannelState.PENDING:
         channel.state = ChannelState.DRAFT
         channel.save(update_fields=["state", "updated_at"])
-    audit_record(actor=actor, action="channel.withdraw", obj=proposal)
+    directory_audit(actor=actor, action="channel.withdraw", obj=proposal)
     return proposal
 
 
@@ -271,7 +275,7 @@ def channel_suspend(*, actor: User, channel: ContactChannel, reason: str) -> Con
     channel.state_changed_at = timezone.now()
     channel.save(update_fields=["state", "state_reason", "state_changed_at", "updated_at"])
     history_add(channel=channel, action=HistoryAction.SUSPENDED, old_value=channel.value)
-    audit_record(
+    directory_audit(
         actor=actor,
         action="channel.suspend",
         obj=channel,
@@ -313,7 +317,7 @@ def channel_retire(
         old_value=channel.value,
         replacement_value=replacement.value if replacement else "",
     )
-    audit_record(
+    directory_audit(
         actor=actor,
         action="channel.retire",
         obj=channel,
@@ -353,7 +357,7 @@ def _evidence_create(
         evidence.size = clean.size
     evidence.full_clean(exclude=["channel", "proposal", "captured_by", "file"])
     evidence.save()
-    audit_record(
+    directory_audit(
         actor=actor,
         action="channel.evidence_add",
         obj=channel,

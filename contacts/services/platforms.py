@@ -37,8 +37,8 @@ from contacts.models import (
     ProposalStatus,
     platform_search_text,
 )
-from contacts.services._common import TwoPersonRuleError, require_directory_admin
-from helpdesk.audit import audit_record, snapshot
+from contacts.services._common import TwoPersonRuleError, directory_audit, require_directory_admin
+from helpdesk.audit import snapshot
 from helpdesk.models import User
 
 _FIELDS = [
@@ -87,7 +87,7 @@ def platform_save(
     if before != after:
         renamed = before is None or any(before[f] != after[f] for f in ("name", "slug", "aliases"))
         warnings = [r.reason for r in lookalike.for_platform(target)] if renamed else []
-        audit_record(
+        directory_audit(
             actor=actor,
             action="platform.create" if before is None else "platform.update",
             obj=target,
@@ -122,7 +122,7 @@ def _create_proposal(
         r.reason
         for r in lookalike.for_platform(platform, hosts=[value if kind == "domain" else url_host(value)])
     ]
-    audit_record(
+    directory_audit(
         actor=actor,
         action=f"platform.{kind}_propose",
         obj=platform,
@@ -265,7 +265,7 @@ def domain_proposal_approve(*, actor: User, proposal: DomainProposal, fingerprin
         platform.website_proposal = proposal
         platform.save(update_fields=["website", "website_proposal", "updated_at"])
         after = {"website": platform.website}
-    audit_record(
+    directory_audit(
         actor=actor,
         action=f"platform.{proposal.kind}_approve",
         obj=platform,
@@ -293,7 +293,7 @@ def domain_proposal_reject(*, actor: User, proposal: DomainProposal, reason: str
     proposal.decided_at = timezone.now()
     proposal.reason = reason.strip()
     proposal.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(
+    directory_audit(
         actor=actor,
         action=f"platform.{proposal.kind}_reject",
         obj=proposal.platform,
@@ -312,7 +312,7 @@ def domain_proposal_withdraw(*, actor: User, proposal: DomainProposal) -> Domain
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
-    audit_record(
+    directory_audit(
         actor=actor,
         action=f"platform.{proposal.kind}_withdraw",
         obj=proposal.platform,
@@ -329,7 +329,7 @@ def domain_remove(*, actor: User, domain: OfficialDomain, reason: str = "") -> N
     platform = Platform.objects.select_for_update().get(pk=domain.platform_id)
     before = _domain_json(domain)
     domain.delete()
-    audit_record(actor=actor, action="platform.domain_remove", obj=platform, before=before, reason=reason)
+    directory_audit(actor=actor, action="platform.domain_remove", obj=platform, before=before, reason=reason)
     if platform.website and not _covered(platform, url_host(platform.website)):
         website_clear(actor=actor, platform=platform, reason=_("Its domain is no longer official."))
 
@@ -344,7 +344,7 @@ def website_clear(*, actor: User, platform: Platform, reason: str = "") -> Platf
     platform.website = ""
     platform.website_proposal = None
     platform.save(update_fields=["website", "website_proposal", "updated_at"])
-    audit_record(
+    directory_audit(
         actor=actor,
         action="platform.website_clear",
         obj=platform,

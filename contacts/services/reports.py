@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from contacts.canonical import canonical_qq, canonical_wechat
 from contacts.checker import Found, InputProblem, extract, normalise, official_report_keys, report_key
 from contacts.models import AskedFor, FormNonce, Platform, ReportedValue, ReportStatus, ScamReport
-from contacts.services._common import require_directory_admin
+from contacts.services._common import directory_audit, require_directory_admin
 from helpdesk import context, uploads
-from helpdesk.audit import audit_record, snapshot
+from helpdesk.audit import snapshot
 from helpdesk.middleware import client_network
 from helpdesk.models import User
 from helpdesk.redaction import redact
@@ -160,7 +160,7 @@ def scam_report_submit(
     # Audited without the address: reporters are kept only as the keyed hash, never as an IP.
     where = context.current()
     with context.acting_from(replace(where, ip=None)):
-        audit_record(
+        directory_audit(
             actor=actor,
             action="scam_report.submit",
             obj=report,
@@ -184,7 +184,7 @@ def _dispute(group: ReportedValue) -> None:
     group.save(update_fields=["status"])
     # Written while a reporter's request is running: like the report itself, without their address.
     with context.acting_from(replace(context.current(), ip=None)):
-        audit_record(
+        directory_audit(
             actor=None,
             action="scam_report.disputed",
             obj=group,
@@ -223,7 +223,7 @@ def _decide(
         locked.merged_into = merged_into
         fields.append("merged_into")
     locked.save(update_fields=fields)
-    audit_record(
+    directory_audit(
         actor=actor,
         action=action,
         obj=locked,

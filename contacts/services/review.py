@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from contacts import versioning
 from contacts.models import ChannelHistory, ChannelState, ContactChannel, HistoryAction
 from helpdesk import context
 from helpdesk.models import AuditEntry, Role, User
@@ -43,6 +44,7 @@ def _sweep_batch(*, now: datetime, batch_size: int) -> int:
     ids = list(due)
     if not ids:
         return 0
+    versioning.bump()  # the public pages and the checker say "review overdue" from now on
     ContactChannel.objects.filter(pk__in=ids, state=ChannelState.VERIFIED).update(
         state=ChannelState.REVIEW_OVERDUE, state_changed_at=now, updated_at=now
     )
