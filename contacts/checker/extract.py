@@ -173,6 +173,10 @@ def _joins(text: str, start: int, gap: int, after: int) -> bool | None:
     glue = _DOTS + "@/\\%:[]"
     if text[after] in glue:
         return True
+    if set(text[gap:after]) == {"\t"} and "@" in re.match(r"[^\s]*", text[after:]).group(0):  # type: ignore[union-attr]
+        # A browser drops the tab, so what follows is still this link's user info ("kf.example.cn:4\t43@
+        # evil.example" opens evil.example, or nothing): the link is read whole, never cut at the tab.
+        return True
     if gap > 0 and text[gap - 1] in glue:
         # A sentence that ends with a full stop before a line break ("within 1 hour.\n1. Open…") is prose:
         # a lone word before the stop joins the next line only where it already holds a link's mark.
@@ -212,6 +216,8 @@ def _authority_end(
             break
         if ch in _DOTS or ch == "@":
             first_label = False
+        if ch == "@":
+            prose = False  # punctuation in user info says nothing of the host after it ("a.cn;@b.cn.星云.com")
         if ch in _PROSE_PUNCTUATION:
             prose = True
         elif (prose or first_label) and _IDEOGRAPH.match(ch):
@@ -412,6 +418,14 @@ def _plausible(token: _Token, bare: bool) -> bool:
     return "." in host and (bool(re.fullmatch(r"[a-z]{2,63}", last)) or _is_tld(last))
 
 
+def _dialled(text: str, token: _Token) -> bool:
+    """A dotted quad written after a country code ("+86 95.10.58.88") is a phone number, not an address."""
+    return bool(
+        re.fullmatch(r"\d{1,3}(?:[.。｡．]\d{1,3}){3}", token.text)
+        and re.search(r"(?:[+＋]|00)\s*86[\s\-－]*$", text[: token.start])
+    )
+
+
 def links(text: str) -> list[_Token]:
     """The link and e-mail tokens of ``text`` (as pasted), in order."""
     out: list[_Token] = []
@@ -433,15 +447,19 @@ def links(text: str) -> list[_Token]:
         ch = text[i]
         previous = text[i - 1] if i else " "
         route = ch == "@" and _SOURCE_ROUTE.match(text, i) is not None
+        # "kefu@evil.example/kf.example.cn": what follows a slash glued to the token before is that token's
+        # path (a browser opens evil.example), never a link of its own.
+        path = previous in "/\\" and bool(out) and out[-1].end == i - 1
         if route or (
             _START.match(ch)
             and not (_START.match(previous) and previous not in '"[')
             and previous not in "@.-_"
+            and not path
         ):
             word = _WORD.match(text, i)
             linkish = word is not None and any(c in _LINK_MARKS for c in word.group(0))
             token = _read_link(text, i, i, "") if linkish else None
-            if token is not None and _plausible(token, bare=True):
+            if token is not None and _plausible(token, bare=True) and not _dialled(text, token):
                 if token.kind == "url":
                     glued = _glued(text, i)
                     if glued:
