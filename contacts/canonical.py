@@ -359,7 +359,7 @@ def canonical_value(kind: str, raw: str) -> str:
 def brand_label(registrable: str) -> str:
     """``xingyunka.com.cn`` → ``xingyunka``: the one label a registrant chose, as a confusables skeleton
     (so the Cyrillic ``хingyunka`` has the same brand and the checker finds the pair by one index)."""
-    from contacts.checker.confusables import skeleton
+    from contacts.confusables import skeleton
 
     label = registrable.split(".", 1)[0]
     with contextlib.suppress(idna.IDNAError):

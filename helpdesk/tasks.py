@@ -34,9 +34,9 @@ def prune() -> dict[str, int]:
 @shared_task(name="helpdesk.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
     """Kept for schedules saved before ``helpdesk.prune`` (which now does this among the rest)."""
-    from helpdesk.api.idempotency import purge_expired
+    from helpdesk.retention import prune_idempotency_keys
 
-    return purge_expired()
+    return prune_idempotency_keys()
 
 
 @shared_task(name="helpdesk.webhooks_deliver", ignore_result=True)
