@@ -1,11 +1,14 @@
 """Prune what we keep (healthchecks ``pruneobjects``): tables that grow by themselves are trimmed by the
-``helpdesk.prune`` beat task after a configurable retention.
+``helpdesk.prune`` beat task (hourly) after a configurable retention.
 
 - dispatched outbox rows after ``OUTBOX_RETENTION`` (failed ones stay for operators);
 - ``Idempotency-Key`` records after ``IDEMPOTENCY_KEY_TTL`` (``prune_idempotency_keys``);
 - finished webhook deliveries (delivered or given up) after ``WEBHOOK_DELIVERY_RETENTION``;
-- whatever the apps register with ``register_pruner`` (tickets: expired guest drafts). Core imports no app,
-  so an app hands its pruner in from ``AppConfig.ready``.
+- expired API tokens (``helpdesk.api_tokens.api_tokens_purge_expired``);
+- whatever the apps register with ``register_pruner``: integrations' matched platform events, insights'
+  personal-data retention (closed claims, scam-report screenshots). Core imports no app, so an app hands
+  its pruner in from ``AppConfig.ready``. (Guest drafts are not here: ``tickets.purge_draft_files`` runs
+  every 15 minutes so a draft never outlives ``DRAFT_TTL`` by much.)
 
 Deletes are set-based, in batches of ``PRUNE_BATCH_SIZE`` ids, each batch its own short transaction, so a
 prune never holds a long lock or a huge transaction; running it twice (or concurrently) is harmless.

@@ -25,7 +25,8 @@ def outbox_relay() -> int:
 
 @shared_task(name="helpdesk.prune", ignore_result=True)
 def prune() -> dict[str, int]:
-    """Hourly: delete what is past retention (outbox, idempotency keys, webhook deliveries, guest drafts)."""
+    """Hourly: delete what is past retention (outbox, idempotency keys, webhook deliveries, API tokens, and
+    the apps' registered pruners; see helpdesk/retention.py)."""
     from helpdesk.retention import prune as prune_all
 
     return prune_all()
