@@ -32,7 +32,6 @@ from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventK
 from tickets.services import claim_change_status
 
 
-
 class BatchTooLarge(Exception):
     pass
 
