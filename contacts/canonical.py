@@ -1,7 +1,8 @@
 """Canonical forms of contact values, so that one number or address has exactly one spelling.
 
 Pure functions, no database: the directory stores ``canonical_value`` next to the value as published, and
-the number checker (next issue) canonicalises what a user pasted and looks it up. Mainland China rules:
+the number checker (``contacts.checker``) canonicalises what a user pasted and looks it up. Mainland China
+rules:
 
 - ordinary numbers (400/800, landlines, mobiles) → E.164 via ``phonenumbers``: ``+864006123456``;
   an extension (转, 分机, ext, x, #) is kept as ``;ext=123`` (RFC 3966 style);
@@ -359,7 +360,7 @@ def canonical_value(kind: str, raw: str) -> str:
 def brand_label(registrable: str) -> str:
     """``xingyunka.com.cn`` → ``xingyunka``: the one label a registrant chose, as a confusables skeleton
     (so the Cyrillic ``хingyunka`` has the same brand and the checker finds the pair by one index)."""
-    from contacts.checker.confusables import skeleton
+    from contacts.confusables import skeleton
 
     label = registrable.split(".", 1)[0]
     with contextlib.suppress(idna.IDNAError):

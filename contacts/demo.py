@@ -188,9 +188,7 @@ def seed() -> None:
     if len(admins) < 2:
         return  # seed_demo creates the demo admins first; without two, nothing can be published
     proposer, approver = admins
-    slugs = list(
-        ProblemType.objects.filter(is_active=True).order_by("sort_order").values_list("slug", flat=True)
-    )
+    slugs = list(ProblemType.objects.active().order_by("sort_order").values_list("slug", flat=True))
     for name, slug, aliases, domain, channels in (
         ("星云卡盟", "xingyun", ["Xingyun"], "xingyunka.cn", XINGYUN),
         ("蓝鲸卡盟", "lanjing", [], "lanjingka.com", LANJING),

@@ -39,7 +39,7 @@ class ProblemFlowForm(forms.Form):
     platform = forms.SlugField(label=_("Platform"), max_length=60)
     problem = forms.ModelChoiceField(
         label=_("Problem"),
-        queryset=ProblemType.objects.filter(is_active=True),
+        queryset=ProblemType.objects.active(),
         to_field_name="slug",
         empty_label=_("Choose a problem"),
     )
@@ -64,7 +64,7 @@ class ChannelForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=80, required=False)
     problem_types = forms.ModelMultipleChoiceField(
         label=_("Problems it handles"),
-        queryset=ProblemType.objects.filter(is_active=True),
+        queryset=ProblemType.objects.active(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -5,7 +5,7 @@ A scammer with (or tricking) directory access does not need to change 星云卡�
 proposer and, on the approval screen, to the reviewer. They warn, they do not refuse: real platforms do
 share words (卡盟, ka).
 
-Compared, after folding confusable letters (``contacts.checker.confusables.skeleton``): the platform's name,
+Compared, after folding confusable letters (``contacts.confusables.skeleton``): the platform's name,
 aliases, slug, the pinyin of the name and its initials (as stored in ``Platform.search_text``), and the brand
 label of each domain (``contacts.canonical.brand_label``: ``xingyunka`` for ``kf.xingyunka.com.cn``), against
 the same for every other platform and its official and pending domains. Close means equal, one containing
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from contacts.canonical import brand_label, registrable_domain
-from contacts.checker.confusables import skeleton
+from contacts.confusables import skeleton
 from contacts.models import (
     DomainProposal,
     DomainProposalKind,

@@ -20,6 +20,12 @@ class Severity(models.IntegerChoices):
     CRITICAL = 4, _("Critical")
 
 
+class ProblemTypeQuerySet(models.QuerySet["ProblemType"]):
+    def active(self) -> ProblemTypeQuerySet:
+        """The problem types people may choose: a deactivated one stays on old claims but is never offered."""
+        return self.filter(is_active=True)
+
+
 class ProblemType(models.Model):
     """What went wrong (data, not code): channels say which they handle, claims say which they are."""
 
@@ -31,6 +37,8 @@ class ProblemType(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ProblemTypeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("problem type")

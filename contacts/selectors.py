@@ -116,7 +116,7 @@ def platform_history(*, platform: Platform, limit: int = 200) -> list[ChannelHis
 
 
 def problem_types() -> list[ProblemType]:
-    return list(ProblemType.objects.filter(is_active=True).order_by("sort_order", "id"))
+    return list(ProblemType.objects.active().order_by("sort_order", "id"))
 
 
 def active_platforms(*, limit: int = 100) -> QuerySet[Platform]:

@@ -213,35 +213,55 @@ def directory_domain_proposal(request: HttpRequest, proposal_id: int) -> HttpRes
     return render(request, "contacts/directory/domain_proposal.html", context)
 
 
-@require_POST
-@directory_admin_required
-def directory_domain_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
-    if decision not in ("approve", "reject", "withdraw"):
-        raise Http404
-    proposal = selectors.domain_proposal_detail(proposal_id=proposal_id)
+def _review_decision(
+    request: HttpRequest,
+    decision: str,
+    proposal: Any,
+    *,
+    approve: Callable[..., Any],
+    reject: Callable[..., Any],
+    withdraw: Callable[..., Any],
+    approved: str,
+) -> None:
+    """A directory admin's decision on a proposal (channel, domain or website), the same flow for each
+    kind: approve what was reviewed (its fingerprint), reject with a reason the proposer reads, or
+    withdraw. A refusal from the service becomes a message on the proposal's page."""
     actor = cast(User, request.user)
     try:
         if decision == "approve":
             form: Any = ApproveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("The proposal could not be matched. Reload and review it again."))
-            services.domain_proposal_approve(
-                actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"]
-            )
-            messages.success(request, _("Approved: it is official now."))
+            approve(actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"])
+            messages.success(request, approved)
         elif decision == "reject":
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Say why you reject it; the proposer will read this."))
-            services.domain_proposal_reject(
-                actor=actor, proposal=proposal, reason=form.cleaned_data["reason"]
-            )
+            reject(actor=actor, proposal=proposal, reason=form.cleaned_data["reason"])
             messages.success(request, _("Rejected."))
         else:
-            services.domain_proposal_withdraw(actor=actor, proposal=proposal)
+            withdraw(actor=actor, proposal=proposal)
             messages.success(request, _("Withdrawn."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+
+
+@require_POST
+@directory_admin_required
+def directory_domain_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject", "withdraw"):
+        raise Http404
+    proposal = selectors.domain_proposal_detail(proposal_id=proposal_id)
+    _review_decision(
+        request,
+        decision,
+        proposal,
+        approve=services.domain_proposal_approve,
+        reject=services.domain_proposal_reject,
+        withdraw=services.domain_proposal_withdraw,
+        approved=_("Approved: it is official now."),
+    )
     return redirect("directory-domain-proposal", proposal_id=proposal.pk)
 
 
@@ -321,29 +341,17 @@ def directory_decide(request: HttpRequest, proposal_id: int, decision: str) -> H
     if decision not in ("approve", "reject", "withdraw"):
         raise Http404
     proposal = selectors.proposal_detail(proposal_id=proposal_id)
-    actor = cast(User, request.user)
-    try:
-        if decision == "approve" and request.POST.get("confirm") != "yes":
-            return redirect("directory-proposal-confirm", proposal_id=proposal.pk)
-        if decision == "approve":
-            form: Any = ApproveForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("The proposal could not be matched. Reload and review it again."))
-            services.proposal_approve(
-                actor=actor, proposal=proposal, fingerprint=form.cleaned_data["fingerprint"]
-            )
-            messages.success(request, _("Approved and published."))
-        elif decision == "reject":
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Say why you reject it; the proposer will read this."))
-            services.proposal_reject(actor=actor, proposal=proposal, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Rejected."))
-        else:
-            services.proposal_withdraw(actor=actor, proposal=proposal)
-            messages.success(request, _("Withdrawn."))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    if decision == "approve" and request.POST.get("confirm") != "yes":
+        return redirect("directory-proposal-confirm", proposal_id=proposal.pk)
+    _review_decision(
+        request,
+        decision,
+        proposal,
+        approve=services.proposal_approve,
+        reject=services.proposal_reject,
+        withdraw=services.proposal_withdraw,
+        approved=_("Approved and published."),
+    )
     return redirect("directory-proposal", proposal_id=proposal.pk)
 
 

@@ -33,7 +33,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = _platforms()  # type: ignore[attr-defined]
-        self.fields["problem"].queryset = ProblemType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["problem"].queryset = ProblemType.objects.active()  # type: ignore[attr-defined]
 
 
 class ArticleForm(forms.ModelForm):
@@ -64,14 +64,14 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = _platforms()  # type: ignore[attr-defined]
-        self.fields["problem_types"].queryset = ProblemType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["problem_types"].queryset = ProblemType.objects.active()  # type: ignore[attr-defined]
 
 
 class SuggestForm(forms.Form):
     """What the claim form has so far: enough to suggest articles."""
 
     platform = forms.ModelChoiceField(queryset=Platform.objects.all(), required=False)
-    problem_type = forms.ModelChoiceField(queryset=ProblemType.objects.filter(is_active=True), required=False)
+    problem_type = forms.ModelChoiceField(queryset=ProblemType.objects.active(), required=False)
     description = forms.CharField(max_length=5000, required=False)
 
 
@@ -96,4 +96,4 @@ class AssistantForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = _platforms()  # type: ignore[attr-defined]
-        self.fields["problem"].queryset = ProblemType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["problem"].queryset = ProblemType.objects.active()  # type: ignore[attr-defined]

@@ -257,7 +257,7 @@ def deflection_by_problem_type() -> list[DeflectionRow]:
     )
     by_type = {row["problem_type"]: row for row in counts}
     rows = []
-    for pt in ProblemType.objects.filter(is_active=True).order_by("sort_order", "id"):
+    for pt in ProblemType.objects.active().order_by("sort_order", "id"):
         row = by_type.get(pt.pk, {"shown": 0, "solved": 0})
         rows.append(DeflectionRow(problem_type=pt, shown=row["shown"], solved=row["solved"]))
     return rows

@@ -68,7 +68,7 @@ def help_home(request: HttpRequest) -> HttpResponse:
             "articles": articles,
             "language": current_language(),
             "platforms": selectors.platforms_with_articles(),
-            "problem_types": ProblemType.objects.filter(is_active=True),
+            "problem_types": ProblemType.objects.active(),
             "current_platform": data["platform"],
             "current_problem": data["problem"],
         },

@@ -8,36 +8,30 @@ Directory hours and SLA business calendars both ask here.
 from __future__ import annotations
 
 import threading
-import time as _time
 from datetime import date
 
 import chinese_calendar
+from cachetools import TTLCache, cached
 
 HOLIDAY, MAKEUP, NORMAL = "holiday", "makeup", "normal"
-_REFRESH_SECONDS = 60.0
 
+# The operators' corrections, read once a minute per process: a correction saved here resets it at once
+# (helpdesk.receivers); other processes see it within the minute.
+_overrides: TTLCache[str, dict[date, str]] = TTLCache(maxsize=1, ttl=60)
 _lock = threading.Lock()
-_overrides: dict[date, str] | None = None
-_loaded_at = 0.0
 
 
+@cached(_overrides, key=lambda: "overrides", lock=_lock)
 def _load_overrides() -> dict[date, str]:
-    global _overrides, _loaded_at
-    now = _time.monotonic()
-    with _lock:
-        if _overrides is None or now - _loaded_at > _REFRESH_SECONDS:
-            from helpdesk.models import CalendarDay
+    from helpdesk.models import CalendarDay
 
-            _overrides = dict(CalendarDay.objects.values_list("day", "kind"))
-            _loaded_at = now
-        return _overrides
+    return dict(CalendarDay.objects.values_list("day", "kind"))
 
 
 def reset() -> None:
     """Forget the cached corrections (called when one is saved, and by tests)."""
-    global _overrides
     with _lock:
-        _overrides = None
+        _overrides.clear()
 
 
 def known_to_package(day: date) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,11 @@ def acting_from(context: ActionContext) -> Iterator[ActionContext]:
         yield context
     finally:
         _current.reset(token)
+
+
+@contextlib.contextmanager
+def without_address() -> Iterator[ActionContext]:
+    """The current context minus the client's address: what anonymous reporters and appellants do is
+    audited, but their IP is not kept (they are known only by a keyed hash, PIPL's data minimisation)."""
+    with acting_from(replace(current(), ip=None)) as anonymous:
+        yield anonymous

@@ -1,4 +1,4 @@
-"""Demo accounts (documented in README). Later issues add their demo content through ``seed_demo``."""
+"""Demo accounts (documented in README); each app's demo content is added by ``seed_demo``."""
 
 from __future__ import annotations
 

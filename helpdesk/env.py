@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
+from helpdesk.ratelimit import parse_rate
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -104,11 +106,15 @@ class Env:
     def rate(self, name: str, default: str) -> tuple[int, int]:
         """A rate such as ``5/hour`` (also ``/s``, ``/min``, ``/day``): (count, period in seconds)."""
         raw = self._raw(name) or default
-        periods = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-        count, _slash, period = raw.partition("/")
-        if not count.strip().isdigit() or int(count) < 1 or period.strip() not in periods:
-            raise self._fail(name, "a rate such as 5/hour (per s, min, hour or day)", raw)
-        return int(count), periods[period.strip()]
+        try:
+            return parse_rate(raw)
+        except ValueError:
+            raise self._fail(name, "a rate such as 5/hour (per s, min, hour or day)", raw) from None
+
+    def rate_string(self, name: str, default: str) -> str:
+        """A rate for DRF's throttles, checked like ``rate`` (a bad value stops start-up, not a request)."""
+        self.rate(name, default)
+        return self._raw(name) or default
 
     def url(self, name: str, default: str, schemes: tuple[str, ...]) -> str:
         raw = self._raw(name)

@@ -123,7 +123,7 @@ class HostileInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         where = self._offending(request)
         if where is not None:
-            from helpdesk.views import error_response
+            from helpdesk.errors import error_response
 
             message = _("The request contains control characters (such as NUL), which are not allowed.")
             fields = {where: [_("Remove the control characters from this value.")]} if where else {}

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core import checks
 from django.db import IntegrityError, transaction
@@ -159,27 +160,35 @@ def outbox_write(
 
 _last_kick: dict[str, float] = {}
 
+# The relay task's registered name (helpdesk/tasks.py): the outbox starts it by name, so this module
+# imports no task module (the tasks import the outbox, never the other way round).
+RELAY_TASK = "helpdesk.outbox_relay"
 
-def kick(task: Any) -> None:
-    """Start ``task`` now rather than at its next beat run, at most once per interval per process: one run
-    drains everything due, so under load (many commits a second) most kicks would be redundant broker
-    round trips inside web requests. Work written just after a skipped kick waits for the periodic run."""
+
+def _send_task(task_name: str) -> None:
+    """Start the Celery task registered as ``task_name`` (by name: the caller imports no task module)."""
+    current_app.send_task(task_name)
+
+
+def kick(task_name: str) -> None:
+    """Start the task registered as ``task_name`` now rather than at its next beat run, at most once per
+    interval per process: one run drains everything due, so under load (many commits a second) most kicks
+    would be redundant broker round trips inside web requests. Work written just after a skipped kick waits
+    for the periodic run."""
     if not settings.OUTBOX_KICK_ON_COMMIT:
         return
     now = time.monotonic()
-    if now - _last_kick.get(task.name, float("-inf")) < settings.OUTBOX_KICK_MIN_INTERVAL.total_seconds():
+    if now - _last_kick.get(task_name, float("-inf")) < settings.OUTBOX_KICK_MIN_INTERVAL.total_seconds():
         return
-    _last_kick[task.name] = now
+    _last_kick[task_name] = now
     try:
-        task.delay()
+        _send_task(task_name)
     except Exception:  # the broker being down must not fail the request; beat picks the work up later
-        logger.warning("could not start %s now; the periodic run will do it", task.name, exc_info=True)
+        logger.warning("could not start %s now; the periodic run will do it", task_name, exc_info=True)
 
 
 def _kick_relay() -> None:
-    from helpdesk.tasks import outbox_relay
-
-    kick(outbox_relay)
+    kick(RELAY_TASK)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -342,13 +351,3 @@ def relay(*, batch_size: int = 20, max_batches: int = 100) -> int:
         if not messages or done == 0:
             break
     return delivered
-
-
-declare_events("upload.sanitize", module=__name__)
-
-
-@outbox_handler("upload.sanitize")
-def _sanitize_upload(message_id: int, payload: dict[str, Any]) -> None:
-    from helpdesk.uploads import sanitize_stored
-
-    sanitize_stored(payload["name"])

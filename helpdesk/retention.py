@@ -1,11 +1,14 @@
 """Prune what we keep (healthchecks ``pruneobjects``): tables that grow by themselves are trimmed by the
-``helpdesk.prune`` beat task after a configurable retention.
+``helpdesk.prune`` beat task (hourly) after a configurable retention.
 
 - dispatched outbox rows after ``OUTBOX_RETENTION`` (failed ones stay for operators);
-- ``Idempotency-Key`` records after ``IDEMPOTENCY_KEY_TTL`` (``helpdesk.api.idempotency.purge_expired``);
+- ``Idempotency-Key`` records after ``IDEMPOTENCY_KEY_TTL`` (``prune_idempotency_keys``);
 - finished webhook deliveries (delivered or given up) after ``WEBHOOK_DELIVERY_RETENTION``;
-- whatever the apps register with ``register_pruner`` (tickets: expired guest drafts). Core imports no app,
-  so an app hands its pruner in from ``AppConfig.ready``.
+- expired API tokens (``helpdesk.api_tokens.api_tokens_purge_expired``);
+- whatever the apps register with ``register_pruner``: integrations' matched platform events, insights'
+  personal-data retention (closed claims, scam-report screenshots). Core imports no app, so an app hands
+  its pruner in from ``AppConfig.ready``. (Guest drafts are not here: ``tickets.purge_draft_files`` runs
+  every 15 minutes so a draft never outlives ``DRAFT_TTL`` by much.)
 
 Deletes are set-based, in batches of ``PRUNE_BATCH_SIZE`` ids, each batch its own short transaction, so a
 prune never holds a long lock or a huge transaction; running it twice (or concurrently) is harmless.
@@ -21,7 +24,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from helpdesk.models import DeliveryStatus, OutboxMessage, WebhookDelivery
+from helpdesk.models import DeliveryStatus, IdempotencyRecord, OutboxMessage, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -62,14 +65,19 @@ def prune_webhook_deliveries() -> int:
     return delete_in_batches(finished)
 
 
+def prune_idempotency_keys() -> int:
+    """Forget ``Idempotency-Key`` records older than ``IDEMPOTENCY_KEY_TTL``."""
+    cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
+    return delete_in_batches(IdempotencyRecord.objects.filter(created_at__lt=cutoff))
+
+
 def prune() -> dict[str, int]:
     """Run every retention sweep; returns how many rows each removed (logged, no personal data)."""
-    from helpdesk.api.idempotency import purge_expired
     from helpdesk.api_tokens import api_tokens_purge_expired
 
     removed = {
         "outbox": prune_outbox(),
-        "idempotency_keys": purge_expired(),
+        "idempotency_keys": prune_idempotency_keys(),
         "webhook_deliveries": prune_webhook_deliveries(),
         "api_tokens": api_tokens_purge_expired(),
     }

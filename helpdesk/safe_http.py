@@ -1,9 +1,14 @@
-"""Outbound HTTP that cannot be pointed at our own network (SSRF guard).
+"""Outbound HTTP that cannot be pointed at our own network (SSRF guard): one POST of a JSON body, used by
+the webhook sender (``helpdesk.webhooks``) and the SMS gateway client (``helpdesk.sms``).
 
-The host name is resolved once, every address is checked, and the connection goes to the checked address
-(so a DNS answer that changes between check and connect — DNS rebinding — cannot slip through). TLS still
-verifies the certificate against the host name. Private, loopback, link-local, multicast and reserved
-addresses are refused unless ``WEBHOOK_ALLOWED_NETWORKS`` lists them (for tests or an internal gateway).
+The host name is resolved once and every address it resolves to is checked; the connection then goes to
+the first of those checked addresses (so a DNS answer that changes between check and connect — DNS
+rebinding — cannot slip through). TLS still verifies the certificate against the host name. Addresses
+that are not globally routable (private, loopback, link-local, shared, reserved, and IPv4 ones hidden in
+IPv6-mapped form) and multicast ones are refused unless ``OUTBOUND_ALLOWED_NETWORKS`` lists them (for
+tests or an internal gateway). Only http(s) URLs without credentials are accepted; redirects are not
+followed (the caller sees the 3xx status); at most ``max_response_bytes`` of the answer are read, and
+``timeout`` bounds each socket operation (connect, each read), not the whole exchange.
 """
 
 from __future__ import annotations
@@ -83,6 +88,8 @@ def post_json(
     timeout: float = 10.0,
     max_response_bytes: int = 64 * 1024,
 ) -> Response:
+    """POST ``body`` to ``url`` if its host resolves only to addresses we may contact (else
+    ``BlockedDestination``); network failures raise ``OSError``."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BlockedDestination("only http(s) URLs with a host name are allowed")

@@ -412,13 +412,13 @@ REST_FRAMEWORK = {
         "helpdesk.api.throttling.WindowThrottle",  # anon, user and the view's scope: one round trip
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env.string("API_THROTTLE_ANON", "60/min"),
-        "user": env.string("API_THROTTLE_USER", "600/min"),
-        "auth": env.string("API_THROTTLE_AUTH", "10/min"),
-        "claims": env.string("API_THROTTLE_CLAIMS", "30/hour"),
-        "checker": env.string("API_THROTTLE_CHECKER", "120/min"),
-        "platform": env.string("API_THROTTLE_PLATFORM", "120/min"),
-        "platform_events": env.string("API_THROTTLE_PLATFORM_EVENTS", "1200/min"),
+        "anon": env.rate_string("API_THROTTLE_ANON", "60/min"),
+        "user": env.rate_string("API_THROTTLE_USER", "600/min"),
+        "auth": env.rate_string("API_THROTTLE_AUTH", "10/min"),
+        "claims": env.rate_string("API_THROTTLE_CLAIMS", "30/hour"),
+        "checker": env.rate_string("API_THROTTLE_CHECKER", "120/min"),
+        "platform": env.rate_string("API_THROTTLE_PLATFORM", "120/min"),
+        "platform_events": env.rate_string("API_THROTTLE_PLATFORM_EVENTS", "1200/min"),
     },
     "DEFAULT_PARSER_CLASSES": [
         "helpdesk.api.parsers.JSONObjectParser",

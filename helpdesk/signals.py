@@ -1,54 +1,10 @@
-"""Sign-in events go to the audit trail (who signed in, failed, or out, and from where)."""
+"""Signals the core sends for the apps to act on (it imports none of them). Its own receivers live in
+``helpdesk/receivers.py``, so a service can send one of these without importing a receiver's services."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import Signal, receiver
-
-from helpdesk import calendar
-from helpdesk.audit import audit_record
-from helpdesk.models import CalendarDay, User
+from django.dispatch import Signal
 
 # Sent (user=...) inside the transaction that verifies a person's phone number: other apps act on it
 # (tickets arranges the call-backs waiting for a verified number) without helpdesk importing them.
 phone_verified = Signal()
-
-
-@receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    audit_record(actor=user, action="user.login", obj=user)
-    chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME) if request else None
-    if chosen:
-        # The language picked before signing in is the one their notifications should speak.
-        from helpdesk.services import user_language_set
-
-        user_language_set(user=user, language=chosen)
-
-
-@receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
-    if user is not None:
-        audit_record(actor=user, action="user.logout", obj=user)
-
-
-@receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    # The attempted username is kept (it is what an investigator needs); the password never is.
-    audit_record(
-        actor=None,
-        action="user.login_failed",
-        object_type="helpdesk.user",
-        object_id="-",
-        object_repr=str(credentials.get("username", ""))[:200],
-    )
-
-
-@receiver(post_save, sender=CalendarDay)
-@receiver(post_delete, sender=CalendarDay)
-def _calendar_changed(sender: Any, **kwargs: Any) -> None:
-    # A cache, not domain flow: this process sees the correction at once, others within a minute.
-    calendar.reset()

@@ -25,7 +25,8 @@ def outbox_relay() -> int:
 
 @shared_task(name="helpdesk.prune", ignore_result=True)
 def prune() -> dict[str, int]:
-    """Hourly: delete what is past retention (outbox, idempotency keys, webhook deliveries, guest drafts)."""
+    """Hourly: delete what is past retention (outbox, idempotency keys, webhook deliveries, API tokens, and
+    the apps' registered pruners; see helpdesk/retention.py)."""
     from helpdesk.retention import prune as prune_all
 
     return prune_all()
@@ -34,9 +35,9 @@ def prune() -> dict[str, int]:
 @shared_task(name="helpdesk.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
     """Kept for schedules saved before ``helpdesk.prune`` (which now does this among the rest)."""
-    from helpdesk.api.idempotency import purge_expired
+    from helpdesk.retention import prune_idempotency_keys
 
-    return purge_expired()
+    return prune_idempotency_keys()
 
 
 @shared_task(name="helpdesk.webhooks_deliver", ignore_result=True)

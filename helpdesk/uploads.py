@@ -28,6 +28,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from helpdesk.outbox import declare_events, outbox_handler, outbox_write
+
 try:  # HEIC screenshots from iPhones; optional so that a missing wheel does not break start-up.
     import pillow_heif
 
@@ -289,9 +291,15 @@ def schedule_sanitize(name: str) -> None:
     """Promise, in the caller's transaction, to rebuild a quarantined file (no-op for a clean one)."""
     if not is_quarantined(name):
         return
-    from helpdesk.outbox import outbox_write
-
     outbox_write(event="upload.sanitize", payload={"name": name}, dedupe_key=f"sanitize:{name}")
+
+
+declare_events("upload.sanitize", module=__name__)
+
+
+@outbox_handler("upload.sanitize")
+def _sanitize_upload(message_id: int, payload: dict[str, object]) -> None:
+    sanitize_stored(str(payload["name"]))
 
 
 def sanitize_stored(name: str) -> None:

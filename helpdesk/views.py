@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk import account_mail, api_tokens, health, notifications, ratelimit, services
 from helpdesk.auth import confirmed_totp_device, is_verified, needs_second_factor, verify_totp
+from helpdesk.errors import error_response
 from helpdesk.forms import (
     NotificationPreferenceForm,
     OTPTokenForm,
@@ -324,29 +325,6 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return error_response(request, status, title, message)
-
-
-def error_response(
-    request: HttpRequest,
-    status: int,
-    title: str,
-    message: str,
-    *,
-    code: str = "",
-    fields: dict[str, list[str]] | None = None,
-) -> HttpResponse:
-    """The API's error envelope under /api/, else the translated error page."""
-    if request.path.startswith("/api/"):
-        code = (
-            code
-            or {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
-        )
-        return JsonResponse(
-            {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-        )
-    return render(
-        request, "errors/error.html", {"status": status, "title": title, "message": message}, status=status
-    )
 
 
 # --- The bell ---------------------------------------------------------------------------------------

@@ -163,9 +163,7 @@ def webhook_delivery_replay(*, actor: User | None, delivery: WebhookDelivery) ->
 
 
 def _kick() -> None:
-    from helpdesk.tasks import webhooks_deliver
-
-    kick(webhooks_deliver)
+    kick("helpdesk.webhooks_deliver")  # by the task's name: helpdesk.tasks imports this module
 
 
 # --- Delivery (Celery) -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ a platform's outcome on its claim. Every write is audited in its transaction; st
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,14 +24,12 @@ from contacts.models import Platform, ProblemType
 from helpdesk.audit import audit_record
 from helpdesk.models import PlatformApiKey, Role, User
 from helpdesk.notifications import notify
-from helpdesk.outbox import outbox_write
+from helpdesk.outbox import kick, outbox_write
 from helpdesk.redaction import redact
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder, PlatformEvent
 from integrations.validation import MAX_BATCH, CleanEvent, EventErrors, clean_event
 from tickets.claims.services import claim_change_status
 from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventKind
-
-logger = logging.getLogger(__name__)
 
 
 class BatchTooLarge(Exception):
@@ -198,12 +195,9 @@ def _row(event: CleanEvent, *, platform_id: int, key_id: int, now: datetime) -> 
 
 
 def _start_matching() -> None:
-    from integrations.tasks import match_events
-
-    try:
-        match_events.delay()
-    except Exception:  # the broker being down must not fail the request; beat runs matching every 10 s
-        logger.warning("could not start matching now; the periodic run will do it", exc_info=True)
+    # By the task's name (integrations.tasks imports this module); a broker that is down does not fail the
+    # request, and beat runs matching every 10 s anyway.
+    kick("integrations.match_events")
 
 
 # --- matching --------------------------------------------------------------------------------------------

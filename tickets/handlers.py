@@ -1,12 +1,14 @@
 """What happens after a claim changes: the outbox relay calls these (after commit, in Celery).
 
 Services only write outbox rows with ids (``claim.filed``, ``claim.status_changed`` …); this module turns
-them into notifications (the customer for replies and status changes; the assigned agent for an assignment
-or a customer's reply, as Zendesk's default triggers do) and webhooks to the claim's platform. Every event
-the tickets app writes is declared here and has a handler, or is declared ``recorded_only`` with the
-reason; the ``outbox.E001`` check fails start-up otherwise. These handlers only write rows (bell entries,
-e-mail/SMS outbox rows, webhook deliveries): the relay commits their writes together with marking the
-message done, so each happens once; notifications also carry a dedupe key derived from the message.
+them into notifications (the customer for filing, replies, questions and status changes; the assigned
+agent for an assignment or a customer's reply, as Zendesk's default triggers do) and webhooks to the
+claim's platform. Every event the tickets app writes is declared here and has a handler, or is declared
+``recorded_only`` with the reason; otherwise the ``outbox.E001`` system check fails (``manage.py check``,
+``runserver``, ``migrate``) and ``outbox_write`` refuses an undeclared event. These handlers only write
+rows (bell entries, e-mail/SMS outbox rows, webhook deliveries): the relay commits their writes together
+with marking the message done, so each happens once; notifications also carry a dedupe key derived from
+the message.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Claims, their timeline and evidence. Later issues add triage, teams and SLA on top of these columns."""
+"""Claims, their timeline and evidence; teams, routing rules, macros and tags; SLA policies and crossings;
+call-backs and their attempts."""
 
 from __future__ import annotations
 

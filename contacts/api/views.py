@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -114,30 +114,62 @@ class ChannelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return super().retrieve(request, *args, **kwargs)
 
 
-@extend_schema(tags=["directory admin"])
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Proposals of new or changed channels; a second directory admin approves them."""
+class _ProposalReview(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The review flow both kinds of proposal share (channels; domains and websites): the directory
+    admins' list by status, one proposal, and a second admin's rejection. Each kind adds how it is
+    proposed and what approving it makes."""
 
     permission_classes = [IsDirectoryAdmin]
-    serializer_class = s.ProposalSerializer
+    model: type[ChannelProposal] | type[DomainProposal]
+    reject_service: Any
 
-    def get_queryset(self) -> QuerySet[ChannelProposal]:
-        queryset = ChannelProposal.objects.select_related("platform", "proposed_by", "decided_by").order_by(
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = self.model.objects.select_related("platform", "proposed_by", "decided_by").order_by(
             "-proposed_at", "-id"
         )
         wanted = self.request.query_params.get("status")
         return queryset.filter(status=wanted) if wanted else queryset
 
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])],
-        examples=examples.proposal,
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+    def _proposal_response(self, proposal: ChannelProposal | DomainProposal) -> Response:
+        return Response(self.get_serializer_class()(self.get_queryset().get(pk=proposal.pk)).data)
 
-    @extend_schema(examples=examples.proposal)
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        data = s.DirectoryReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = _call(
+            type(self).reject_service,
+            actor=cast(User, request.user),
+            proposal=self.get_object(),
+            reason=data.validated_data["reason"],
+        )
+        return self._proposal_response(proposal)
+
+
+def _review_schema(serializer: Any, example: Any) -> Any:
+    """The OpenAPI description of a review flow's shared actions for one kind of proposal."""
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])
+            ],
+            examples=example,
+        ),
+        retrieve=extend_schema(examples=example),
+        reject=extend_schema(
+            request=s.DirectoryReasonSerializer, responses={200: serializer}, examples=example
+        ),
+    )
+
+
+@extend_schema(tags=["directory admin"])
+@_review_schema(s.ProposalSerializer, examples.proposal)
+class ProposalViewSet(_ProposalReview):
+    """Proposals of new or changed channels; a second directory admin approves them."""
+
+    serializer_class = s.ProposalSerializer
+    model = ChannelProposal
+    reject_service = staticmethod(services.proposal_reject)
 
     @extend_schema(
         request=s.ProposalInputSerializer,
@@ -194,46 +226,15 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         channel = selectors.public_channels().get(pk=channel.pk)
         return Response(s.ChannelSerializer(channel).data)
 
-    @extend_schema(
-        request=s.DirectoryReasonSerializer, responses={200: s.ProposalSerializer}, examples=examples.proposal
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str | None = None) -> Response:
-        data = s.DirectoryReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = _call(
-            services.proposal_reject,
-            actor=cast(User, request.user),
-            proposal=self.get_object(),
-            reason=data.validated_data["reason"],
-        )
-        return Response(s.ProposalSerializer(proposal).data)
-
 
 @extend_schema(tags=["directory admin"])
-class DomainProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@_review_schema(s.DomainProposalSerializer, examples.domain_proposal)
+class DomainProposalViewSet(_ProposalReview):
     """Proposed official domains and websites; a second directory admin approves them."""
 
-    permission_classes = [IsDirectoryAdmin]
     serializer_class = s.DomainProposalSerializer
-
-    def get_queryset(self) -> QuerySet[DomainProposal]:
-        queryset = DomainProposal.objects.select_related("platform", "proposed_by", "decided_by").order_by(
-            "-proposed_at", "-id"
-        )
-        wanted = self.request.query_params.get("status")
-        return queryset.filter(status=wanted) if wanted else queryset
-
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "withdrawn"])],
-        examples=examples.domain_proposal,
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(examples=examples.domain_proposal)
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().retrieve(request, *args, **kwargs)
+    model = DomainProposal
+    reject_service = staticmethod(services.domain_proposal_reject)
 
     @extend_schema(
         request=s.DomainProposalInputSerializer,
@@ -280,24 +281,7 @@ class DomainProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             proposal=self.get_object(),
             fingerprint=data.validated_data["fingerprint"],
         )
-        return Response(s.DomainProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
-
-    @extend_schema(
-        request=s.DirectoryReasonSerializer,
-        responses={200: s.DomainProposalSerializer},
-        examples=examples.domain_proposal,
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str | None = None) -> Response:
-        data = s.DirectoryReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        proposal = _call(
-            services.domain_proposal_reject,
-            actor=cast(User, request.user),
-            proposal=self.get_object(),
-            reason=data.validated_data["reason"],
-        )
-        return Response(s.DomainProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+        return self._proposal_response(proposal)
 
 
 @extend_schema(tags=["directory admin"])

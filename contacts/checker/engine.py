@@ -42,9 +42,9 @@ from contacts.canonical import (
     url_host,
 )
 from contacts.checker import lookups
-from contacts.checker.confusables import has_confusable, skeleton
 from contacts.checker.extract import Found, extract, normalise
 from contacts.checker.numbers import PhoneCheck, check_phone
+from contacts.confusables import has_confusable, skeleton
 from contacts.models import (
     PUBLISHED_STATES,
     ChannelKind,

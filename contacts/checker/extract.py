@@ -217,7 +217,7 @@ def _authority_end(
         if ch in _DOTS or ch == "@":
             first_label = False
         if ch == "@":
-            prose = False  # punctuation in user info says nothing of the host after it ("a.cn;@b.cn.星云.com")
+            prose = False  # punctuation in user info says nothing of the host after it ("a;@b.星云.com")
         if ch in _PROSE_PUNCTUATION:
             prose = True
         elif (prose or first_label) and _IDEOGRAPH.match(ch):

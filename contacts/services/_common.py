@@ -1,14 +1,15 @@
-"""What every directory write shares: who may do it, and the public change-history row."""
+"""What every directory write shares: who may do it, the review of proposals (channels; domains and
+websites) by a second admin, and the public change-history row."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from contacts import versioning
-from contacts.models import ChannelHistory, ContactChannel, HistoryAction
+from contacts.models import ChannelHistory, ContactChannel, HistoryAction, ProposalStatus
 from helpdesk import context
 from helpdesk.audit import audit_record
 from helpdesk.auth import confirmed_totp_device, needs_second_factor
@@ -34,6 +35,40 @@ def require_directory_admin(actor: User | None) -> User:
     ):
         raise PermissionDenied(_("Set up two-factor authentication before changing the directory."))
     return actor
+
+
+# The review of a proposal, the same for every kind (ChannelProposal, DomainProposal): each check raises the
+# error the admin sees; the services call them in their own order (their locks differ).
+def require_pending(proposal: Any) -> None:
+    if proposal.status != ProposalStatus.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+
+
+def require_second_admin(proposal: Any, actor: User) -> None:
+    """The two-person rule: whoever proposed a change cannot approve it (the database checks it too)."""
+    if proposal.proposed_by_id == actor.pk:
+        raise TwoPersonRuleError(_("You proposed this change; a second directory admin must approve it."))
+
+
+def require_reviewed(proposal: Any, fingerprint: str, *, recomputed: str | None = None) -> None:
+    """The approver approves exactly what they reviewed: the fingerprint shown with the proposal (and, where
+    the proposal stores its values, the fingerprint ``recomputed`` from them)."""
+    if fingerprint != proposal.fingerprint or (recomputed is not None and recomputed != fingerprint):
+        raise ValidationError(
+            _("The proposed values changed after you reviewed them. Review the proposal again.")
+        )
+
+
+def rejection_reason(reason: str) -> str:
+    """A rejection says why (the proposer reads it)."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why you reject it; the proposer will read this.")]})
+    return reason.strip()
+
+
+def require_proposer(proposal: Any, actor: User) -> None:
+    if proposal.proposed_by_id != actor.pk:
+        raise PermissionDenied(_("Only the proposer can withdraw a proposal."))
 
 
 def history_add(

@@ -7,7 +7,7 @@ admin upholds the reports or lifts them; lifting dismisses the reported value, s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,7 +78,7 @@ def appeal_submit(*, data: AppealInput, submitter: str, nonce: str = "") -> Appe
         created_at=timezone.now(),
     )
     # Like reports: no address in the audit trail, and the contact only masked.
-    with context.acting_from(replace(context.current(), ip=None)):
+    with context.without_address():
         directory_audit(
             actor=None,
             action="appeal.submit",

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +32,14 @@ from contacts.models import (
     ServiceWindow,
 )
 from contacts.services._common import (
-    TwoPersonRuleError,
     directory_audit,
     history_add,
+    rejection_reason,
     require_directory_admin,
+    require_pending,
+    require_proposer,
+    require_reviewed,
+    require_second_admin,
 )
 from helpdesk.models import Role, User
 from helpdesk.notifications import notify
@@ -144,14 +148,9 @@ def proposal_approve(*, actor: User, proposal: ChannelProposal, fingerprint: str
     require_directory_admin(actor)
     proposal = ChannelProposal.objects.select_for_update().get(pk=proposal.pk)
     channel = _lock_channel(proposal.channel_id)
-    if proposal.status != ProposalStatus.PENDING:
-        raise ValidationError(_("This proposal has already been decided."))
-    if proposal.proposed_by_id == actor.pk:
-        raise TwoPersonRuleError(_("You proposed this change; a second directory admin must approve it."))
-    if fingerprint != proposal.fingerprint or channel_values_mod.fingerprint(proposal.values) != fingerprint:
-        raise ValidationError(
-            _("The proposed values changed after you reviewed them. Review the proposal again.")
-        )
+    require_pending(proposal)
+    require_second_admin(proposal, actor)
+    require_reviewed(proposal, fingerprint, recomputed=channel_values_mod.fingerprint(proposal.values))
     if not proposal.evidence.exists() and not channel.evidence.exists():
         raise ValidationError(_("Add evidence that this channel is the platform's before approving it."))
     now = timezone.now()
@@ -222,16 +221,14 @@ def _apply_values(channel: ContactChannel, values: dict[str, Any]) -> None:
 @transaction.atomic
 def proposal_reject(*, actor: User, proposal: ChannelProposal, reason: str) -> ChannelProposal:
     require_directory_admin(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Say why you reject it; the proposer will read this.")]})
+    reason = rejection_reason(reason)
     proposal = ChannelProposal.objects.select_for_update().get(pk=proposal.pk)
     channel = _lock_channel(proposal.channel_id)
-    if proposal.status != ProposalStatus.PENDING:
-        raise ValidationError(_("This proposal has already been decided."))
+    require_pending(proposal)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
-    proposal.reason = reason.strip()
+    proposal.reason = reason
     proposal.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     if channel.state == ChannelState.PENDING:
         channel.state = ChannelState.DRAFT
@@ -245,10 +242,8 @@ def proposal_reject(*, actor: User, proposal: ChannelProposal, reason: str) -> C
 def proposal_withdraw(*, actor: User, proposal: ChannelProposal) -> ChannelProposal:
     require_directory_admin(actor)
     proposal = ChannelProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.proposed_by_id != actor.pk:
-        raise PermissionDenied(_("Only the proposer can withdraw a proposal."))
-    if proposal.status != ProposalStatus.PENDING:
-        raise ValidationError(_("This proposal has already been decided."))
+    require_proposer(proposal, actor)
+    require_pending(proposal)
     channel = _lock_channel(proposal.channel_id)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.decided_at = timezone.now()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,7 +37,15 @@ from contacts.models import (
     ProposalStatus,
     platform_search_text,
 )
-from contacts.services._common import TwoPersonRuleError, directory_audit, require_directory_admin
+from contacts.services._common import (
+    directory_audit,
+    rejection_reason,
+    require_directory_admin,
+    require_pending,
+    require_proposer,
+    require_reviewed,
+    require_second_admin,
+)
 from helpdesk.audit import snapshot
 from helpdesk.models import User
 
@@ -206,8 +214,7 @@ def website_propose(*, actor: User, platform: Platform, website: str, note: str 
 
 def _lock_pending(proposal: DomainProposal) -> DomainProposal:
     locked = DomainProposal.objects.select_for_update().select_related("platform").get(pk=proposal.pk)
-    if locked.status != ProposalStatus.PENDING:
-        raise ValidationError(_("This proposal has already been decided."))
+    require_pending(locked)
     return locked
 
 
@@ -221,12 +228,8 @@ def domain_proposal_approve(*, actor: User, proposal: DomainProposal, fingerprin
         raise ValidationError(
             _("Nobody is named as the proposer of this entry; reject it and propose it again.")
         )
-    if proposal.proposed_by_id == actor.pk:
-        raise TwoPersonRuleError(_("You proposed this change; a second directory admin must approve it."))
-    if fingerprint != proposal.fingerprint:
-        raise ValidationError(
-            _("The proposed values changed after you reviewed them. Review the proposal again.")
-        )
+    require_second_admin(proposal, actor)
+    require_reviewed(proposal, fingerprint)
     host = proposal.value if proposal.kind == DomainProposalKind.DOMAIN else url_host(proposal.value)
     ownership.require_ownable(host)  # the lists may have grown since it was proposed
     now = timezone.now()
@@ -285,13 +288,12 @@ def _covered(platform: Platform, host: str) -> bool:
 @transaction.atomic
 def domain_proposal_reject(*, actor: User, proposal: DomainProposal, reason: str) -> DomainProposal:
     require_directory_admin(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Say why you reject it; the proposer will read this.")]})
+    reason = rejection_reason(reason)
     proposal = _lock_pending(proposal)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
-    proposal.reason = reason.strip()
+    proposal.reason = reason
     proposal.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     directory_audit(
         actor=actor,
@@ -307,8 +309,7 @@ def domain_proposal_reject(*, actor: User, proposal: DomainProposal, reason: str
 def domain_proposal_withdraw(*, actor: User, proposal: DomainProposal) -> DomainProposal:
     require_directory_admin(actor)
     proposal = _lock_pending(proposal)
-    if proposal.proposed_by_id != actor.pk:
-        raise PermissionDenied(_("Only the proposer can withdraw a proposal."))
+    require_proposer(proposal, actor)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -158,8 +158,7 @@ def scam_report_submit(
         created_at=now,
     )
     # Audited without the address: reporters are kept only as the keyed hash, never as an IP.
-    where = context.current()
-    with context.acting_from(replace(where, ip=None)):
+    with context.without_address():
         directory_audit(
             actor=actor,
             action="scam_report.submit",
@@ -183,7 +182,7 @@ def _dispute(group: ReportedValue) -> None:
     group.status = ReportStatus.DISPUTED
     group.save(update_fields=["status"])
     # Written while a reporter's request is running: like the report itself, without their address.
-    with context.acting_from(replace(context.current(), ip=None)):
+    with context.without_address():
         directory_audit(
             actor=None,
             action="scam_report.disputed",

@@ -124,11 +124,3 @@ def idempotent(
             status_code=response.status_code, response_body=body, response_headers=kept
         )
         return response
-
-
-def purge_expired() -> int:
-    """Forget keys older than ``IDEMPOTENCY_KEY_TTL`` (batched; run by the ``helpdesk.prune`` beat task)."""
-    from helpdesk.retention import delete_in_batches
-
-    cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
-    return delete_in_batches(IdempotencyRecord.objects.filter(created_at__lt=cutoff))

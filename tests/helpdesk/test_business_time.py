@@ -91,3 +91,13 @@ def test_adding_then_measuring_gives_back_the_duration(start, minutes):
     end = OFFICE_HOURS.add(start, duration)
     assert OFFICE_HOURS.elapsed(start, end) == duration
     assert end >= start
+
+
+@pytest.mark.django_db
+def test_the_corrections_are_read_once_until_reset(django_assert_num_queries):
+    calendar.reset()
+    with django_assert_num_queries(1):
+        calendar.day_kind(date(2030, 1, 2))
+        calendar.day_kind(date(2030, 1, 3))
+    CalendarDay.objects.create(day=date(2030, 1, 5), kind=calendar.MAKEUP)  # the receiver resets the cache
+    assert calendar.day_kind(date(2030, 1, 5)) == calendar.MAKEUP

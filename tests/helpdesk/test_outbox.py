@@ -85,17 +85,15 @@ def test_the_relay_is_kicked_after_commit_when_enabled(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_KICK_ON_COMMIT = True
-    kicked: list[bool] = []
-    from helpdesk import tasks
-
-    monkeypatch.setattr(tasks.outbox_relay, "delay", lambda: kicked.append(True))
+    kicked: list[str] = []
+    monkeypatch.setattr(outbox, "_send_task", kicked.append)
     monkeypatch.setattr(outbox, "_last_kick", {})
     with django_capture_on_commit_callbacks(execute=True):
         outbox.outbox_write(event="test.event", payload={})
-    assert kicked == [True]
+    assert kicked == ["helpdesk.outbox_relay"]
     with django_capture_on_commit_callbacks(execute=True):  # within the interval: the same run drains it
         outbox.outbox_write(event="test.event", payload={})
-    assert kicked == [True]
+    assert kicked == ["helpdesk.outbox_relay"]
 
 
 # --- leases: claim, commit, then act ----------------------------------------------------------------------

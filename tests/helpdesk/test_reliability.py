@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from kombu.exceptions import OperationalError
 
-from helpdesk import notifications, tasks
+from helpdesk import notifications, outbox, tasks
 from helpdesk.celery import app
 from helpdesk.models import Notification, OutboxMessage
 from tests.factories import UserFactory, claim_platform
@@ -44,10 +44,10 @@ def test_broker_down_while_filing_then_everything_is_delivered_once(
 ):
     settings.OUTBOX_KICK_ON_COMMIT = True
 
-    def broker_down() -> None:
+    def broker_down(task_name: str) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.outbox_relay, "delay", broker_down)
+    monkeypatch.setattr(outbox, "_send_task", broker_down)
     from tests.support.tickets import claim_input, ensure_problem_types
     from tickets.claims.services import claim_create
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts.selectors import official_callback_number
 from helpdesk.forms import RegistrationForm
 from helpdesk.models import User
+from helpdesk.ratelimit import parse_rate
 from helpdesk.uploads import CleanUpload
 from helpdesk.views import register_customer
 from tickets.callbacks.selectors import verified_phone
@@ -136,10 +137,9 @@ def _filing_too_fast(customer: User) -> bool:
     rate = rates.get("claims")
     if not rate:
         return False
-    count, period = rate.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    count, seconds = parse_rate(rate)
     since = timezone.now() - timedelta(seconds=seconds)
-    return Claim.objects.filter(customer=customer, created_at__gte=since).count() >= int(count)
+    return Claim.objects.filter(customer=customer, created_at__gte=since).count() >= count
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
