@@ -7,10 +7,12 @@ all at once, and whatever has not answered when the budget is spent is reported 
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.db import connection, connections
 
@@ -32,7 +34,24 @@ def check_database() -> str | None:
     return None
 
 
+def _reachable(url: str, timeout: float) -> str | None:
+    """A plain TCP connect to the broker's host and port: a refused or unroutable address is reported at
+    once (the Redis client retries a refused connection with back-off, about 2 s, before it gives up)."""
+    parts = urlsplit(url)
+    if not parts.hostname or parts.scheme not in ("redis", "rediss", "amqp", "amqps", "pyamqp"):
+        return None  # the embedded filesystem/memory brokers have no socket to probe
+    default = 6379 if parts.scheme.startswith("redis") else 5672
+    try:
+        with socket.create_connection((parts.hostname, parts.port or default), timeout=timeout):
+            return None
+    except OSError as exc:
+        return type(exc).__name__
+
+
 def check_broker(timeout: float = CONNECT_TIMEOUT) -> str | None:
+    unreachable = _reachable(str(app.conf.broker_url or ""), timeout)
+    if unreachable:
+        return unreachable
     try:
         # No retries (ensure_connection's back-off took 6 s to report a dead broker); the transport's
         # socket timeouts bound a connect that hangs.

@@ -107,6 +107,7 @@ def test_readyz_reports_a_dead_broker_within_a_second(client, db, monkeypatch):
         closed_port = probe.getsockname()[1]
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     monkeypatch.setattr(health, "app", Celery("dead", broker=f"redis://127.0.0.1:{closed_port}/0"))
+    client.get("/healthz")  # the process's first request pays for lazy imports; that is not the probe's time
     started = time.monotonic()
     response = client.get("/readyz")
     elapsed = time.monotonic() - started
@@ -121,6 +122,7 @@ def test_readyz_gives_up_on_a_part_that_hangs(client, db, monkeypatch):
 
     release = threading.Event()
     monkeypatch.setattr(health, "check_broker", lambda: release.wait(5) and None)
+    client.get("/healthz")  # the process's first request pays for lazy imports; that is not the probe's time
     started = time.monotonic()
     try:
         response = client.get("/readyz")
