@@ -12,6 +12,7 @@ from tickets.desk.queue import QueueFilters
 from tickets.desk.services import AGENT_STATUSES
 from tickets.desk.workspace import VIEWS
 from tickets.models import Priority, RoutingRule
+from tickets.triage.services import RULE_FIELDS
 
 SORT_CHOICES = [("priority", _("Priority")), ("due", _("Due")), ("age", _("Age"))]
 
@@ -132,15 +133,4 @@ class BulkForm(forms.Form):
 class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = RoutingRule
-        fields = [
-            "name",
-            "position",
-            "is_active",
-            "platform",
-            "problem_type",
-            "min_amount",
-            "max_amount",
-            "high_value",
-            "language",
-            "team",
-        ]
+        fields = RULE_FIELDS  # the fields the routing-rule service writes (one list)
