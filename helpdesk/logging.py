@@ -36,3 +36,11 @@ class RedactFilter(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
+
+
+class DropThrottledFilter(logging.Filter):
+    """A 429 is the throttle doing its job, already answered with ``Retry-After``: logging each one as a
+    ``django.request`` warning would write thousands of lines a second during a scam wave (bench/wave.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 429

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 # What may follow the slash, in seconds. Every spelling here means the same to DRF's throttles (which read
 # the first letter), so a rate string in settings is read alike by both.
@@ -49,9 +50,28 @@ def too_many(scope: str, subject: str, rate: tuple[int, int]) -> bool:
     limit, seconds = rate
     digest = hashlib.sha256(f"{scope}\0{subject}".encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr: this is the first of a new window
-        cache.set(key, 1, timeout=seconds)
-        return False
+    return window_counts({key: seconds})[key][0] > limit
+
+
+def window_counts(keys: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Count one more in each key's window (key: window seconds): (count so far, seconds until the window
+    ends). One round trip on Redis however many keys."""
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if isinstance(cache, RedisCache):
+        full = {key: cache.make_and_validate_key(key) for key in keys}
+        pipe = cache._cache.get_client(None, write=True).pipeline(transaction=False)
+        for key, seconds in keys.items():
+            pipe.incr(full[key])
+            pipe.expire(full[key], seconds, nx=True)
+            pipe.ttl(full[key])
+        replies = pipe.execute()
+        return {key: (int(replies[3 * i]), max(int(replies[3 * i + 2]), 1)) for i, key in enumerate(keys)}
+    counts: dict[str, tuple[int, int]] = {}
+    for key, seconds in keys.items():
+        cache.add(key, 0, timeout=seconds)
+        try:
+            counts[key] = (int(cache.incr(key)), seconds)
+        except ValueError:  # expired between add and incr: the first of a new window
+            cache.set(key, 1, timeout=seconds)
+            counts[key] = (1, seconds)
+    return counts

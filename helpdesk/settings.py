@@ -465,11 +465,18 @@ LOG_LEVEL = env.choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "helpdesk.logging.RedactFilter"}},
+    "filters": {
+        "redact": {"()": "helpdesk.logging.RedactFilter"},
+        "throttled": {"()": "helpdesk.logging.DropThrottledFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["throttled"]},
+    },
 }
 
 # --- Outbound: SMS and webhooks ---------------------------------------------------------------------

@@ -162,18 +162,18 @@ def _joins(text: str, start: int, gap: int, after: int) -> bool | None:
     False: no; None: only if the joined host ends in a real top-level domain."""
     if after >= len(text) or text[after].isspace():
         return False
+    tab = set(text[gap:after]) == {"\t"}  # a browser drops a tab; a line break ends the line
+    word = text[after:].split(maxsplit=1)[0]  # the word after the gap (text[after] is no space)
     if _IDEOGRAPH.match(text[after]):
-        # Chinese after a line break is the next sentence; after a TAB (which a browser drops) it is read on
-        # when the word it starts still holds a host's or user info's mark ("\t星云.com@evil.example").
-        word = re.match(r"[^\s]*", text[after:])
-        body = (word.group(0) if word else "").rstrip(_TRAILING)
-        return set(text[gap:after]) == {"\t"} and any(ch in _DOTS + "@/\\:" for ch in body)
+        # Chinese after a line break is the next sentence; after a TAB it is read on when the word it starts
+        # still holds a host's or user info's mark ("\t星云.com@evil.example").
+        return tab and any(ch in _DOTS + "@/\\:" for ch in word.rstrip(_TRAILING))
     if _SCHEME.match(text, after) or text[after : after + 4].lower() == "www.":
         return False
     glue = _DOTS + "@/\\%:[]"
     if text[after] in glue:
         return True
-    if set(text[gap:after]) == {"\t"} and "@" in re.match(r"[^\s]*", text[after:]).group(0):  # type: ignore[union-attr]
+    if tab and "@" in word:
         # A browser drops the tab, so what follows is still this link's user info ("kf.example.cn:4\t43@
         # evil.example" opens evil.example, or nothing): the link is read whole, never cut at the tab.
         return True

@@ -28,3 +28,12 @@ def test_the_filter_rewrites_records(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("reset for %s with otp=%s", "bob@example.com", "123456")
     assert "123456" not in caplog.text and "bob@" not in caplog.text
+
+
+@pytest.mark.parametrize("status, logged", [(429, False), (404, True), (503, True)])
+def test_throttled_answers_are_not_logged_one_by_one(caplog, status, logged):
+    """A wave's 429s would flood the log; every other 4xx/5xx warning still reaches it."""
+    with caplog.at_level(logging.WARNING):
+        logger = logging.getLogger("django.request")
+        logger.warning("Answer: %s", "/api/v1/check/", extra={"status_code": status})
+    assert ("Answer: /api/v1/check/" in caplog.text) is logged
