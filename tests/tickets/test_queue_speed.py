@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from django.utils import translation
 from django.utils.timesince import timesince, timeuntil
 from rest_framework.test import APIClient
 
-from tests.factories import ClaimFactory, TeamFactory, join_team
+from tests.factories import ClaimFactory, PlatformFactory, TeamFactory, join_team
 from tickets.desk import queue as q
 from tickets.desk.labels import staff_event_label, staff_status_label
 from tickets.models import ClaimStatus, EventKind, Tag
@@ -114,3 +115,68 @@ def test_queue_rows_show_tags_in_name_order_and_the_api_lists_them(login_as, tea
     api = APIClient()
     api.force_authenticate(team_agent)
     assert api.get("/api/v1/agent/queue/").json()["results"][0]["tags"] == ["alpha", "zeta"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_elapsed_near_a_month_says_what_timesince_says_in_zones_with_daylight_saving(language):
+    """The minutes-only path stops short of the shortest calendar month, a daylight-saving jump included."""
+    rng = random.Random(28)
+    zones = [ZoneInfo("America/Santiago"), ZoneInfo("Europe/London"), ZoneInfo("Australia/Sydney"), UTC]
+    with translation.override(language):
+        for _ in range(3000):
+            zone = rng.choice(zones)
+            until = (
+                datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.uniform(0, 365 * 86_400))
+            ).astimezone(zone)
+            since = until - timedelta(days=rng.uniform(26, 29))
+            for depth in (1, 2):
+                assert elapsed(since, until, depth) == timesince(since, until, depth=depth), (since, until)
+
+
+def test_queue_rows_escape_every_value_from_the_data(login_as, team, team_agent):
+    """Rows are written in Python (tickets.desk.queue_rows): names, tags, viewers and matches are escaped."""
+    platform = PlatformFactory(slug="x-angle", name='<img src=x onerror="alert(1)">')
+    claim = ClaimFactory(team=team, platform=platform, subject="<script>alert(2)</script>仍未到账")
+    claim.tags.add(Tag.objects.create(name="<b>vip</b>"))
+    from django.core.cache import cache
+
+    cache.set(f"presence:claim:{claim.pk}", {"999": ("<i>Eve</i> & co", 4_102_444_800.0)}, 30)
+    client = login_as(team_agent)
+    for url in ("/agent/queue/", "/agent/queue/?q=仍未到账"):
+        html = client.get(url).content.decode()
+        assert f'data-reference="{claim.reference}"' in html
+        assert "<img src=x" not in html and "<script>alert(2)" not in html and "<b>vip</b>" not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+        assert "&lt;b&gt;vip&lt;/b&gt;" in html and "&lt;i&gt;Eve&lt;/i&gt; &amp; co" in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;<mark>仍未到账</mark>" in html
+
+
+def test_the_queue_estimate_is_the_views_bar_count_and_costs_no_query_of_its_own(login_as, team, team_agent):
+    for i in range(60):
+        ClaimFactory(team=team, assignee=team_agent if i % 3 == 0 else None)
+    client = login_as(team_agent)
+    client.get("/agent/queue/")  # the views bar's counts, shared for a few seconds
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/agent/queue/?size=25").content.decode()
+    counts = [query["sql"] for query in ctx if "COUNT(" in query["sql"].upper()]
+    assert counts == [], counts
+    assert _estimate(html) == 60
+    assert _estimate(client.get("/agent/queue/?view=mine&size=5").content.decode()) == 20
+    assert _estimate(client.get("/agent/queue/?view=unassigned&size=5").content.decode()) == 40
+
+
+def _estimate(html: str) -> int:
+    found = re.search(r'data-testid="queue-estimate"><span>\D*(\d+)', html)
+    assert found, html[:300]
+    return int(found.group(1))
+
+
+def test_the_options_tag_marks_the_chosen_value_and_escapes_labels():
+    from helpdesk.templatetags.claimdesk import options
+
+    html = options([(1, "A & B"), (2, "<two>"), ("", "Any")], "2")
+    assert html == (
+        '<option value="1">A &amp; B</option><option value="2" selected>&lt;two&gt;</option>'
+        '<option value="">Any</option>'
+    )
+    assert options([("", "Any"), ("x", "X")], None).startswith('<option value="" selected>')

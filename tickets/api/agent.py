@@ -58,9 +58,11 @@ class QueuePageSerializer(serializers.Serializer):
     estimate_capped = serializers.BooleanField(help_text="True: more than 1,000 match (show “1,000+”).")
 
 
-def queue_item(claim: Claim, now: datetime | None = None) -> dict[str, Any]:
+def queue_item(claim: Claim | q.QueueClaim, now: datetime | None = None) -> dict[str, Any]:
     due = claim.queue_due_at
     tags = getattr(claim, "tag_names", None)  # set by tickets.queue for a page; one claim reads its own
+    if tags is None:
+        tags = [tag.name for tag in cast(Claim, claim).tags.order_by("name")]
     return {
         "reference": claim.reference,
         "subject": claim.subject,
@@ -76,7 +78,7 @@ def queue_item(claim: Claim, now: datetime | None = None) -> dict[str, Any]:
         "currency": claim.currency,
         "team": claim.team.slug if claim.team else None,
         "assignee": claim.assignee.public_name if claim.assignee else None,
-        "tags": tags if tags is not None else [tag.name for tag in claim.tags.order_by("name")],
+        "tags": tags,
         "due_at": due.isoformat() if due and due < NO_DUE_TIME else None,
         "sla": q.sla_state(claim, now),
         "created_at": claim.created_at.isoformat(),

@@ -31,8 +31,13 @@ def _staff_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]
     return statuses, events
 
 
+def staff_status_labels(language: str | None) -> dict[str, str]:
+    """Status value -> staff label in ``language`` (for a page that labels many rows at once)."""
+    return _staff_labels(language)[0]
+
+
 def staff_status_label(status: str) -> str:
-    return _staff_labels(get_language())[0].get(status, status)
+    return staff_status_labels(get_language()).get(status, status)
 
 
 def staff_event_label(kind: str) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from importlib import import_module
 from typing import Any, cast
 
@@ -23,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from contacts.models import PUBLISHED_STATES, ContactChannel
+from contacts.models import PUBLISHED_STATES, ContactChannel, Platform, ProblemType
 from helpdesk.models import User
 from helpdesk.phones import normalize_personal_phone
 from tickets.access import claims_visible_to, may_see_team, other_claims_visible_to
@@ -35,6 +37,7 @@ from tickets.models import (
     ClaimStatus,
     Macro,
     Priority,
+    Tag,
     Team,
 )
 
@@ -47,8 +50,10 @@ SORTS: dict[str, tuple[str, ...]] = {
     "age": ("created_at", "id"),
 }
 DATETIME_COLUMNS = frozenset({"queue_due_at", "created_at"})
-# What a queue row shows: loading only these keeps a 200-row page cheap (no descriptions, no password hashes).
-LIST_FIELDS = (
+# What a queue row shows, read as plain values (see QueueClaim): the claim's own columns, then its platform,
+# problem type, team and assignee. A 200-row page stays cheap: no descriptions, no password hashes, and no
+# model instance per row and relation.
+CLAIM_COLUMNS = (
     "id",
     "reference",
     "subject",
@@ -69,6 +74,8 @@ LIST_FIELDS = (
     "next_response_warn_at",
     "resolution_warn_at",
     "sla_paused_at",
+)
+RELATED_COLUMNS = (
     "platform__id",
     "platform__name",
     "platform__slug",
@@ -76,15 +83,16 @@ LIST_FIELDS = (
     "problem_type__slug",
     "problem_type__name_zh",
     "problem_type__name_en",
+    "team__id",
+    "team__name",
+    "team__slug",
     "assignee__id",
     "assignee__role",
     "assignee__staff_number",
     "assignee__display_name",
     "assignee__email",
-    "team__id",
-    "team__name",
-    "team__slug",
 )
+LIST_FIELDS = CLAIM_COLUMNS + RELATED_COLUMNS
 ESTIMATE_CAP = 1000
 MAX_PAGE = 200
 PRESENCE_TTL = 30  # seconds: a viewer who stops polling disappears after this
@@ -111,9 +119,102 @@ class QueueFilters:
     sort: str = "priority"  # a key of SORTS
 
 
+class QueueClaim:
+    """A claim as a queue row shows it: the columns of CLAIM_COLUMNS as attributes (``pk`` too), its
+    platform, problem type, team and assignee as (shared, partial) model instances, and ``tag_names``.
+
+    Built from one tuple per row: at a million claims the page's cost was model instances (five per row,
+    with deferred-field bookkeeping), not the database. It answers what the queue's readers ask of a claim
+    (``sla_state``, ``encode_cursor``, the HTML rows and the API items) under the model's own names.
+    """
+
+    __slots__ = (*CLAIM_COLUMNS, "pk", "platform", "problem_type", "team", "assignee", "tag_names", "matches")
+    id: int
+    pk: int
+    reference: str
+    subject: str
+    order_number: str
+    status: str
+    priority: int
+    urgency_score: int
+    urgency_parts: dict[str, Any]
+    queue_urgency: int
+    queue_due_at: datetime | None
+    is_high_value: bool
+    late_filed: bool
+    amount: Decimal
+    currency: str
+    created_at: datetime
+    first_responded_at: datetime | None
+    first_response_warn_at: datetime | None
+    next_response_warn_at: datetime | None
+    resolution_warn_at: datetime | None
+    sla_paused_at: datetime | None
+    platform: Platform
+    problem_type: ProblemType
+    team: Team | None
+    assignee: User | None
+    tag_names: list[str]
+    matches: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def _queue_claims(rows: Iterable[tuple[Any, ...]]) -> list[QueueClaim]:
+    """QueueClaims from ``values_list(*LIST_FIELDS[, "matches"])`` tuples; each platform, problem type, team
+    and assignee is built once per page however many rows share it."""
+    width = len(CLAIM_COLUMNS)
+    shared: dict[tuple[str, int], Any] = {}
+    out = []
+    for row in rows:
+        claim = QueueClaim()
+        for name, value in zip(CLAIM_COLUMNS, row, strict=False):
+            setattr(claim, name, value)
+        claim.pk = row[0]
+        (
+            pid,
+            pname,
+            pslug,
+            tid,
+            tslug,
+            tzh,
+            ten,
+            team_id,
+            team_name,
+            team_slug,
+            uid,
+            role,
+            staff,
+            shown,
+            email,
+        ) = row[width : width + len(RELATED_COLUMNS)]
+        claim.platform = shared.get(("p", pid)) or shared.setdefault(
+            ("p", pid), Platform(id=pid, name=pname, slug=pslug)
+        )
+        claim.problem_type = shared.get(("t", tid)) or shared.setdefault(
+            ("t", tid), ProblemType(id=tid, slug=tslug, name_zh=tzh, name_en=ten)
+        )
+        claim.team = None
+        if team_id is not None:
+            claim.team = shared.get(("g", team_id)) or shared.setdefault(
+                ("g", team_id), Team(id=team_id, name=team_name, slug=team_slug)
+            )
+        claim.assignee = None
+        if uid is not None:
+            claim.assignee = shared.get(("u", uid)) or shared.setdefault(
+                ("u", uid), User(id=uid, role=role, staff_number=staff, display_name=shown, email=email)
+            )
+        if len(row) > width + len(RELATED_COLUMNS):
+            claim.matches = row[-1]
+        out.append(claim)
+    return out
+
+
 @dataclass
 class QueuePage:
-    claims: list[Claim]
+    claims: list[QueueClaim]
     next_cursor: str | None
     estimate: int  # at most ESTIMATE_CAP + 1
     estimate_capped: bool = False
@@ -121,7 +222,7 @@ class QueuePage:
 
 
 # --- cursor ---------------------------------------------------------------------------------------------
-def encode_cursor(claim: Claim, sort: str = "priority") -> str:
+def encode_cursor(claim: Claim | QueueClaim, sort: str = "priority") -> str:
     """The signed cursor names its sort: a cursor from one sort is refused by another."""
     key: list[Any] = [sort]
     for name in SORTS[sort]:
@@ -271,11 +372,8 @@ def queue_for_agent(
             # A search's page sorts every match (no index holds all claims in queue order), so the same
             # scan counts them: a second pass over the trigram index for the estimate would double the cost.
             page_qs = page_qs.annotate(matches=Window(Count("pk")))
-        rows = list(
-            page_qs.select_related("platform", "problem_type", "assignee", "team")
-            .only(*LIST_FIELDS)
-            .order_by(*order)[: size + 1]
-        )
+        columns = (*LIST_FIELDS, "matches") if filters.q else LIST_FIELDS
+        rows = _queue_claims(page_qs.order_by(*order).values_list(*columns)[: size + 1])
         if rows:
             break
     has_more = len(rows) > size
@@ -284,7 +382,13 @@ def queue_for_agent(
     if not cursor and not has_more:
         estimate = len(rows)
     elif filters.q and not cursor:
-        estimate = rows[0].matches  # type: ignore[attr-defined]
+        estimate = rows[0].matches
+    elif _only_a_view(filters):
+        # The queue as a saved view shows it ("all" without one): its count is the views bar's, shared for a
+        # few seconds (tickets.desk.workspace.view_counts), so paging and refreshing do not count again.
+        from tickets.desk.workspace import VIEW_SLUGS, view_counts
+
+        estimate = view_counts(agent, now)[filters.view if filters.view in VIEW_SLUGS else "all"]
     else:
         # Bounded, and (except for searches, which the trigram index serves) in queue order: the planner walks
         # the same index as the page and stops at the cap instead of building a bitmap of every match first.
@@ -299,24 +403,46 @@ def queue_for_agent(
     )
 
 
-def _attach_tag_names(claims: list[Claim]) -> None:
+def _only_a_view(filters: QueueFilters) -> bool:
+    """No filter but (at most) a saved view: the sort does not change which claims match."""
+    return not (
+        filters.team
+        or filters.platform
+        or filters.problem_type
+        or filters.priority
+        or filters.status
+        or filters.mine
+        or filters.unassigned
+        or filters.sla
+        or filters.late
+        or filters.q
+    )
+
+
+def _attach_tag_names(claims: list[QueueClaim]) -> None:
     """``claim.tag_names``: the tags' names in name order, for the whole page in one query (names are all a
-    row shows; a prefetch would build a related manager and a Tag instance per row and tag)."""
+    row shows; a prefetch would build a related manager and a Tag instance per row and tag). Written as SQL:
+    the statement never changes, and building it through the ORM cost more than running it."""
     if not claims:
         return
     names: dict[int, list[str]] = defaultdict(list)
-    pairs = (
-        Claim.tags.through.objects.filter(claim_id__in=[c.pk for c in claims])
-        .order_by("tag__name", "tag_id")
-        .values_list("claim_id", "tag__name")
-    )
+    links, tags = Claim.tags.through._meta.db_table, Tag._meta.db_table
+    ids = [c.pk for c in claims]
+    with connection.cursor() as cursor:
+        # Table names are the models' own; the ids are bound parameters.
+        cursor.execute(
+            f'SELECT l.claim_id, t.name FROM "{links}" l JOIN "{tags}" t ON t.id = l.tag_id '  # noqa: S608
+            f"WHERE l.claim_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY t.name, t.id",
+            ids,
+        )
+        pairs = cursor.fetchall()
     for claim_id, name in pairs:
         names[claim_id].append(name)
     for claim in claims:
-        claim.tag_names = names.get(claim.pk, [])  # type: ignore[attr-defined]
+        claim.tag_names = names.get(claim.pk, [])
 
 
-def sla_state(claim: Claim, now: datetime | None = None) -> str:
+def sla_state(claim: Claim | QueueClaim, now: datetime | None = None) -> str:
     """ "breached", "at_risk" or "": breached once the next due time has passed, at risk only once a running
     target's 75 % warning moment has really passed (the SLA engine fills both), nothing while paused."""
     due = claim.queue_due_at
@@ -518,7 +644,7 @@ def presence_touch(*, claim: Claim, agent: User) -> list[str]:
     return sorted(name for uid, (name, _until) in viewers.items() if uid != str(agent.pk))
 
 
-def viewers_of(claims: list[Claim], *, exclude: User | None = None) -> dict[int, list[str]]:
+def viewers_of(claims: Sequence[Claim | QueueClaim], *, exclude: User | None = None) -> dict[int, list[str]]:
     """Who is viewing each listed claim: one cache round trip for the whole page."""
     if not claims:
         return {}

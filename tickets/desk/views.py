@@ -45,7 +45,7 @@ from tickets.desk.forms import (
     StatusForm,
     TagForm,
 )
-from tickets.desk.queue_rows import queue_rows
+from tickets.desk.queue_rows import queue_rows_html
 from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
@@ -107,26 +107,27 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("agent:queue")
     now = timezone.now()
     viewers = q.viewers_of(page.claims, exclude=agent)
+    rows_html = queue_rows_html(
+        page.claims,
+        states={claim.pk: q.sla_state(claim, now) for claim in page.claims},
+        viewers=viewers,
+        now=now,
+        q=filters.q,
+        ticket_prefix=reverse("agent:ticket", args=["-"])[:-2],
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponse(rows_html)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "page": page,
         "form": form,
         "filters": filters,
-        "rows": queue_rows(
-            page.claims,
-            states={claim.pk: q.sla_state(claim, now) for claim in page.claims},
-            viewers=viewers,
-            now=now,
-            q=filters.q,
-        ),
+        "rows_html": rows_html,
         "now": now,
         "query": query.urlencode(),
         "cursor": request.GET.get("cursor", ""),
-        "ticket_prefix": reverse("agent:ticket", args=["-"])[:-2],
     }
-    if getattr(request, "htmx", False):
-        return render(request, "agent/_queue_rows.html", context)
     context.update(
         {
             "bulk_form": BulkForm(),

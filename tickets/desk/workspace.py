@@ -164,9 +164,10 @@ def view_condition(slug: str, agent: User, now: datetime) -> Q:
     return Q()
 
 
-def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueView]:
-    """Each view's count, capped at VIEW_COUNT_CAP ("1,000+": a bounded count each, never ``COUNT(*)``
-    over everything), cached per agent for a few seconds so the 20-second refresh costs nothing."""
+def view_counts(agent: User, now: datetime | None = None) -> dict[str, int]:
+    """Each saved view's count for the agent, capped at VIEW_COUNT_CAP + 1 ("1,000+": a bounded count each,
+    never ``COUNT(*)`` over everything), cached per agent for VIEW_COUNT_TTL seconds: the views bar and the
+    queue's own "N claims" read the same numbers, and the 20-second refresh costs nothing."""
     from tickets.desk.queue import open_claims_visible_to
 
     key = f"agent:view-counts:{agent.pk}"
@@ -179,6 +180,11 @@ def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueVie
             for slug, _label in VIEWS
         }
         cache.set(key, counts, VIEW_COUNT_TTL)
+    return counts
+
+
+def queue_view_counts(agent: User, now: datetime | None = None) -> list[QueueView]:
+    counts = view_counts(agent, now)
     return [
         QueueView(slug, label, min(counts[slug], VIEW_COUNT_CAP), counts[slug] > VIEW_COUNT_CAP)
         for slug, label in VIEWS

@@ -59,18 +59,43 @@ def _unit_separator(language: str | None) -> str:
     return _(", ")
 
 
-def elapsed(since: datetime, until: datetime, depth: int = 2) -> str:
+# Shorter than any calendar month, even one with a daylight-saving jump in it: below this, "months" cannot
+# appear and the words depend on the number of whole minutes alone.
+SHORT_SPAN = timedelta(days=27)
+
+
+@lru_cache(maxsize=8192)
+def _short_span(language: str | None, minutes: int, depth: int) -> str:
+    """``elapsed`` for a span under SHORT_SPAN, from its whole minutes (every unit is whole minutes)."""
+    partials = [minutes // 10080, minutes // 1440 % 7, minutes // 60 % 24, minutes % 60]
+    first = next((i for i, value in enumerate(partials) if value), None)
+    if first is None:
+        return _unit_words(language, "minute", 0)
+    pieces = []
+    for i in range(first, min(first + depth, len(partials))):
+        if not partials[i]:
+            break
+        pieces.append(_unit_words(language, TIME_STRINGS_KEYS[i + 2], partials[i]))
+    return _unit_separator(language).join(pieces)
+
+
+def elapsed(since: datetime, until: datetime, depth: int = 2, language: str | None = None) -> str:
     """``django.utils.timesince.timesince(since, until, depth=depth)``: the same words, formatted cheaply.
 
     A queue page formats two durations per row, and the formatting was the cost (a plural-forms lookup and a
-    translation per unit), not the arithmetic. This is timesince's own arithmetic (calendar months, then
-    weeks, days, hours and minutes) with each "<n> <unit>" piece translated once per language and count
-    (tests/tickets/test_queue_speed.py compares the two on random spans in both languages).
+    translation per unit), not the arithmetic. A span under SHORT_SPAN is memoised by its whole minutes;
+    a longer one goes through timesince's own arithmetic (calendar months, then weeks, days, hours and
+    minutes) with each "<n> <unit>" piece translated once per language and count
+    (tests/tickets/test_queue_speed.py compares the two on random spans in both languages). ``language``
+    saves a list page the lookup of the active language per call.
     """
+    language = language or get_language()
+    span = until - since
+    if timedelta(0) < span < SHORT_SPAN:
+        return _short_span(language, int(span.total_seconds() // 60), depth)
     if timezone.is_aware(until) and timezone.is_aware(since):
         until = until.astimezone(since.tzinfo)
     delta = until - since
-    language = get_language()
     if delta.days * 86400 + delta.seconds <= 0:
         return _unit_words(language, "minute", 0)
     total_months = (until.year - since.year) * 12 + (until.month - since.month)
@@ -110,18 +135,18 @@ def elapsed(since: datetime, until: datetime, depth: int = 2) -> str:
 
 
 @register.filter
-def overdue_for(due: datetime | None, now: datetime | None = None) -> str:
+def overdue_for(due: datetime | None, now: datetime | None = None, language: str | None = None) -> str:
     """How long past due, never "0 minutes": under a minute reads "under a minute"."""
     if due is None:
         return ""
     now = now or timezone.now()
     if now - due < timedelta(minutes=1):
         return _("under a minute")
-    return elapsed(due, now)
+    return elapsed(due, now, language=language)
 
 
 @register.filter
-def left_until(due: datetime | None, now: datetime | None = None) -> str:
+def left_until(due: datetime | None, now: datetime | None = None, language: str | None = None) -> str:
     """Django's ``timeuntil`` filter (the same words), through the memoised ``elapsed``."""
     if not due:
         return ""
@@ -129,7 +154,7 @@ def left_until(due: datetime | None, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if timezone.is_aware(now) and timezone.is_aware(due):
             now = now.astimezone(due.tzinfo)  # as timeuntil does: the due time's zone decides the months
-        return elapsed(now, due)
+        return elapsed(now, due, language=language)
     except (ValueError, TypeError):
         return ""
 
