@@ -71,18 +71,17 @@ class Priority(models.IntegerChoices):
 # Claims without an SLA due time sort after every claim that has one (a fixed, immutable far future).
 NO_DUE_TIME = datetime(9999, 1, 1, tzinfo=UTC)
 
-# An open claim's SLA clock runs: not paused, and a target (or its warning) set that is still to be met: a
-# first response not given yet, a next response, or the resolution. Every claim breached or at risk at any
-# moment is one of these, so the supervisor's figures count breaches as "running" (a kept count, see
-# OpenClaimTally) minus "running and not yet due" (a short range of claim_running_clock_idx). The triggers of
-# migration 0016 compute the same condition from the row; tests/tickets/test_supervisor_figures.py holds them
-# to it.
-CLOCK_RUNNING = Q(sla_paused_at__isnull=True) & (
-    Q(first_responded_at__isnull=True)
-    & (Q(first_response_due_at__isnull=False) | Q(first_response_warn_at__isnull=False))
-    | Q(next_response_due_at__isnull=False)
+# An open claim's SLA clock runs: not paused, and a due time set (a first response not given yet, a next
+# response, the resolution). Every claim breached at any moment is one of these, so the supervisor's figures
+# count breaches as "running" (a dimension of the kept OpenClaimTally) minus "running and not yet due" (a
+# short range of claim_running_clock_idx). The triggers of migration 0016 compute the same condition from
+# the row; tests/tickets/test_supervisor_figures.py holds them to it.
+CLOCK_RUNNING = Q(sla_paused_at__isnull=True, queue_due_at__lt=NO_DUE_TIME)
+# A warning moment set without any due time (the SLA clock never writes one, but the data may hold one): at
+# risk once the moment passes, and outside CLOCK_RUNNING, so the figures count these from their own index.
+WARNED_WITHOUT_DUE = Q(sla_paused_at__isnull=True, queue_due_at__gte=NO_DUE_TIME) & (
+    Q(first_responded_at__isnull=True, first_response_warn_at__isnull=False)
     | Q(next_response_warn_at__isnull=False)
-    | Q(resolution_due_at__isnull=False)
     | Q(resolution_warn_at__isnull=False)
 )
 
@@ -441,6 +440,17 @@ class Claim(models.Model):
                 ],
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)) & CLOCK_RUNNING,
                 name="claim_running_clock_idx",
+            ),
+            models.Index(
+                fields=["team"],
+                include=[
+                    "first_responded_at",
+                    "first_response_warn_at",
+                    "next_response_warn_at",
+                    "resolution_warn_at",
+                ],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)) & WARNED_WITHOUT_DUE,
+                name="claim_warned_no_due_idx",
             ),
             # Search by an exact order number (any case) or phone (tickets.queue.exact_identifier_condition).
             models.Index(Upper("order_number"), name="claim_order_number_upper_idx"),

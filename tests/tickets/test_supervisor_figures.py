@@ -1,5 +1,5 @@
-"""The supervisor's figures read kept counts (OpenClaimTally, kept by triggers) and must equal a plain count of
-the open claims after any change, through any path: services, queryset updates, deletes, SET_NULL."""
+"""The supervisor's figures read kept counts (OpenClaimTally, kept by triggers) and must equal a plain count
+of the open claims after any change, through any path: services, queryset updates, deletes, SET_NULL."""
 
 from __future__ import annotations
 

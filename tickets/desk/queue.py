@@ -43,6 +43,7 @@ from tickets.models import (
     CLOCK_RUNNING,
     NO_DUE_TIME,
     OPEN_STATUSES,
+    WARNED_WITHOUT_DUE,
     Claim,
     ClaimEvent,
     ClaimStatus,
@@ -447,7 +448,9 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         .annotate(total=Sum("n"), at_risk=Value(0))
         .exclude(total=0)
     )
-    # The union's rows of this part have no priority: that is how they are told apart below.
+    # The union's rows of these parts have no priority: that is how they are told apart below. Neither
+    # is COUNT(id): the id is not in their indexes, and the scans must stay index-only (queue_due_at is
+    # never NULL, so counting it counts the rows).
     not_yet_due = (
         open_claims.filter(CLOCK_RUNNING, queue_due_at__gt=now)
         .order_by()
@@ -456,19 +459,32 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
             no_priority=Value(None, output_field=IntegerField()),
             no_assignee=Value(None, output_field=IntegerField()),
             running=Value(True),
-            total=Count("id"),
-            at_risk=Count("id", filter=warned_q(now)),
+            total=Count("queue_due_at"),
+            at_risk=Count("queue_due_at", filter=warned_q(now)),
+        )
+    )
+    warned_without_due = (
+        open_claims.filter(WARNED_WITHOUT_DUE)
+        .order_by()
+        .values("team_id")
+        .annotate(
+            no_priority=Value(None, output_field=IntegerField()),
+            no_assignee=Value(None, output_field=IntegerField()),
+            running=Value(False),
+            total=Value(0),
+            at_risk=Count("queue_due_at", filter=warned_q(now)),
         )
     )
     priorities: dict[int, int] = defaultdict(int)
     agents: dict[int, int] = defaultdict(int)
     teams: dict[int | None, dict[str, Any]] = {}
     running: dict[int | None, int] = defaultdict(int)
-    within: dict[int | None, tuple[int, int]] = {}
-    for row in kept.union(not_yet_due, all=True):
+    within: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for row in kept.union(not_yet_due, warned_without_due, all=True):
         team_id, priority, assignee_id, n = row["team_id"], row["priority"], row["assignee_id"], row["total"]
         if priority is None:
-            within[team_id] = (n, row["at_risk"])
+            within[team_id][0] += n
+            within[team_id][1] += row["at_risk"]
             continue
         priorities[priority] += n
         team = teams.setdefault(
@@ -483,7 +499,7 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         if row["clock_running"]:
             running[team_id] += n
     for team_id, team in teams.items():
-        not_due, at_risk = within.get(team_id, (0, 0))
+        not_due, at_risk = within.get(team_id) or (0, 0)
         team["breached"] = running[team_id] - not_due
         team["at_risk"] = at_risk
     breached = sum(team["breached"] for team in teams.values())

@@ -1,6 +1,6 @@
 """Kept counts of the open claims for the supervisor's figures (tickets.models.OpenClaimTally), the triggers
-that keep them, their backfill, and two indexes the figures read (oldest unassigned per team, running SLA
-clocks by due time).
+that keep them, their backfill, and the indexes the figures read (oldest unassigned per team, running SLA
+clocks by due time, warnings without a due time).
 
 The triggers are the one writer of the tally: every INSERT, UPDATE and DELETE of a claim, whatever code
 path runs it, adds a -1 row for the group an open claim leaves and a +1 row for the group it joins, in the
@@ -13,25 +13,26 @@ say): a later migration that rebuilds tickets_claim there must create them again
 catch a missing trigger on either database.
 """
 
+import datetime
+
 from django.db import migrations, models
 
 OPEN = "('new', 'open', 'waiting_on_customer', 'waiting_on_platform')"
 GROUP = "team_id, priority, assignee_id, clock_running"
 
 
-def running(row: str) -> str:
+# NO_DUE_TIME as each database stores it (the generated queue_due_at holds it when no due time is set).
+NO_DUE = {"postgresql": "'9999-01-01 00:00:00+00'::timestamptz", "sqlite": "'9999-01-01 00:00:00'"}
+
+
+def running(row: str, vendor: str) -> str:
     """tickets.models.CLOCK_RUNNING for the row ``row`` (an alias or OLD/NEW)."""
-    return (
-        f"({row}.sla_paused_at IS NULL AND (({row}.first_responded_at IS NULL AND "
-        f"({row}.first_response_due_at IS NOT NULL OR {row}.first_response_warn_at IS NOT NULL)) "
-        f"OR {row}.next_response_due_at IS NOT NULL OR {row}.next_response_warn_at IS NOT NULL "
-        f"OR {row}.resolution_due_at IS NOT NULL OR {row}.resolution_warn_at IS NOT NULL))"
-    )
+    return f"({row}.sla_paused_at IS NULL AND {row}.queue_due_at < {NO_DUE[vendor]})"
 
 
-def _open_rows(source: str, sign: str) -> str:
+def _open_rows(source: str, sign: str, vendor: str = "postgresql") -> str:
     return (
-        f"SELECT r.team_id, r.priority, r.assignee_id, {running('r')} AS clock_running, {sign} AS n "
+        f"SELECT r.team_id, r.priority, r.assignee_id, {running('r', vendor)} AS clock_running, {sign} AS n "
         f"FROM {source} r WHERE r.status IN {OPEN}"  # noqa: S608 - fixed names only, no input
     )
 
@@ -69,13 +70,13 @@ POSTGRES_TRIGGERS = [
 def _sqlite_row(row: str, sign: str) -> str:
     return (
         f"INSERT INTO tickets_openclaimtally ({GROUP}, n) SELECT {row}.team_id, {row}.priority, "
-        f"{row}.assignee_id, {running(row)}, {sign} WHERE {row}.status IN {OPEN};"
+        f"{row}.assignee_id, {running(row, 'sqlite')}, {sign} WHERE {row}.status IN {OPEN};"
     )
 
 
 _SQLITE_MOVED = " OR ".join(
     [f"OLD.{column} IS NOT NEW.{column}" for column in ("status", "team_id", "priority", "assignee_id")]
-    + [f"{running('OLD')} IS NOT {running('NEW')}"]
+    + [f"{running('OLD', 'sqlite')} IS NOT {running('NEW', 'sqlite')}"]
 )
 SQLITE_TRIGGERS = [
     f"CREATE TRIGGER claim_tally_insert AFTER INSERT ON tickets_claim BEGIN {_sqlite_row('NEW', '1')} END",
@@ -84,11 +85,14 @@ SQLITE_TRIGGERS = [
     f"BEGIN {_sqlite_row('OLD', '-1')} {_sqlite_row('NEW', '1')} END",
 ]
 
-BACKFILL = [
-    "DELETE FROM tickets_openclaimtally",
-    f"INSERT INTO tickets_openclaimtally ({GROUP}, n) SELECT {GROUP}, count(*) "
-    f"FROM ({_open_rows('tickets_claim', '1')}) AS counted GROUP BY {GROUP}",  # noqa: S608 - no input
-]
+
+
+def backfill(vendor: str) -> list[str]:
+    return [
+        "DELETE FROM tickets_openclaimtally",
+        f"INSERT INTO tickets_openclaimtally ({GROUP}, n) SELECT {GROUP}, count(*) "
+        f"FROM ({_open_rows('tickets_claim', '1', vendor)}) AS counted GROUP BY {GROUP}",  # noqa: S608 - no input
+    ]
 
 
 def install(apps, schema_editor):
@@ -104,7 +108,7 @@ def install(apps, schema_editor):
             schema_editor.execute(statement)
     else:  # pragma: no cover - the project runs on these two
         raise NotImplementedError(f"claim tally triggers for {vendor}")
-    for statement in BACKFILL:
+    for statement in backfill(vendor):
         schema_editor.execute(statement)
 
 
@@ -154,22 +158,8 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(
                     ("status__in", ["new", "open", "waiting_on_customer", "waiting_on_platform"]),
+                    ("queue_due_at__lt", datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.UTC)),
                     ("sla_paused_at__isnull", True),
-                    models.Q(
-                        models.Q(
-                            ("first_responded_at__isnull", True),
-                            models.Q(
-                                ("first_response_due_at__isnull", False),
-                                ("first_response_warn_at__isnull", False),
-                                _connector="OR",
-                            ),
-                        ),
-                        ("next_response_due_at__isnull", False),
-                        ("next_response_warn_at__isnull", False),
-                        ("resolution_due_at__isnull", False),
-                        ("resolution_warn_at__isnull", False),
-                        _connector="OR",
-                    ),
                 ),
                 fields=["queue_due_at"],
                 include=(
@@ -180,6 +170,25 @@ class Migration(migrations.Migration):
                     "resolution_warn_at",
                 ),
                 name="claim_running_clock_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(
+                    ("status__in", ["new", "open", "waiting_on_customer", "waiting_on_platform"]),
+                    ("queue_due_at__gte", datetime.datetime(9999, 1, 1, 0, 0, tzinfo=datetime.UTC)),
+                    ("sla_paused_at__isnull", True),
+                    models.Q(
+                        models.Q(("first_responded_at__isnull", True), ("first_response_warn_at__isnull", False)),
+                        ("next_response_warn_at__isnull", False),
+                        ("resolution_warn_at__isnull", False),
+                        _connector="OR",
+                    ),
+                ),
+                fields=["team"],
+                include=("first_responded_at", "first_response_warn_at", "next_response_warn_at", "resolution_warn_at"),
+                name="claim_warned_no_due_idx",
             ),
         ),
         migrations.RunPython(install, uninstall),
