@@ -424,10 +424,11 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
 
     Counts come from the kept tally of open claims (``OpenClaimTally``: a few hundred rows, kept by triggers
     in each claim write's transaction), never from a pass over the open claims. Breached and at risk depend
-    on ``now``: every claim breached or at risk has a running clock (``CLOCK_RUNNING``, a tally dimension),
-    so breached = running - running and not yet due, and at risk is among the not yet due: one short range
-    of ``claim_running_clock_idx`` (the claims still inside their targets), read in the same statement as
-    the tally so both are one snapshot. Then the team names with each team's oldest unassigned claim (one
+    on ``now``: every breached claim has a running clock (``CLOCK_RUNNING``, a tally dimension), so
+    breached = running - running and not yet due; at risk is among the not yet due (one short range of
+    ``claim_running_clock_idx``: the claims still inside their targets) or has a warning without any due
+    time (``WARNED_WITHOUT_DUE``, its own index, empty in practice). The tally and both ranges are one
+    statement, so one snapshot. Then the team names with each team's oldest unassigned claim (one
     probe per team), the same for claims without a team, the agents' names and the oldest unassigned.
 
     With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors: that is
