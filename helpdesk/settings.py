@@ -393,6 +393,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune": {"task": "helpdesk.prune", "schedule": 3600.0},
     "webhooks-deliver": {"task": "helpdesk.webhooks_deliver", "schedule": 10.0},
     "sla-sweep": {"task": "tickets.sla_sweep", "schedule": 60.0},
+    "claim-tally-compact": {"task": "tickets.claim_tally_compact", "schedule": 60.0},
+    "claim-tally-recount": {"task": "tickets.claim_tally_recount", "schedule": 86400.0},
     "callbacks-overdue": {"task": "tickets.callbacks_overdue", "schedule": 30.0},
     "claims-purge-draft-files": {"task": "tickets.purge_draft_files", "schedule": 900.0},
     "integrations-match-events": {"task": "integrations.match_events", "schedule": 10.0},

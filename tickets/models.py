@@ -71,6 +71,20 @@ class Priority(models.IntegerChoices):
 # Claims without an SLA due time sort after every claim that has one (a fixed, immutable far future).
 NO_DUE_TIME = datetime(9999, 1, 1, tzinfo=UTC)
 
+# An open claim's SLA clock runs: not paused, and a due time set (a first response not given yet, a next
+# response, the resolution). Every claim breached at any moment is one of these, so the supervisor's figures
+# count breaches as "running" (a dimension of the kept OpenClaimTally) minus "running and not yet due" (a
+# short range of claim_running_clock_idx). The triggers of migration 0016 compute the same condition from
+# the row; tests/tickets/test_supervisor_figures.py holds them to it.
+CLOCK_RUNNING = Q(sla_paused_at__isnull=True, queue_due_at__lt=NO_DUE_TIME)
+# A warning moment set without any due time (the SLA clock never writes one, but the data may hold one): at
+# risk once the moment passes, and outside CLOCK_RUNNING, so the figures count these from their own index.
+WARNED_WITHOUT_DUE = Q(sla_paused_at__isnull=True, queue_due_at__gte=NO_DUE_TIME) & (
+    Q(first_responded_at__isnull=True, first_response_warn_at__isnull=False)
+    | Q(next_response_warn_at__isnull=False)
+    | Q(resolution_warn_at__isnull=False)
+)
+
 
 class Team(models.Model):
     """A group of agents working one queue. Routing rules send claims to teams; agents see their teams'
@@ -407,6 +421,37 @@ class Claim(models.Model):
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES), assignee__isnull=True),
                 name="claim_unassigned_age_idx",
             ),
+            # The supervisor's figures: the oldest unassigned claim of each team (one probe per team), and the
+            # running SLA clocks by due time (breached = running minus not yet due; at risk is among the
+            # latter), an index-only range scan on PostgreSQL.
+            models.Index(
+                fields=["team", "created_at"],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES), assignee__isnull=True),
+                name="claim_team_unassigned_age_idx",
+            ),
+            models.Index(
+                fields=["queue_due_at"],
+                include=[
+                    "team",
+                    "first_responded_at",
+                    "first_response_warn_at",
+                    "next_response_warn_at",
+                    "resolution_warn_at",
+                ],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)) & CLOCK_RUNNING,
+                name="claim_running_clock_idx",
+            ),
+            models.Index(
+                fields=["team"],
+                include=[
+                    "first_responded_at",
+                    "first_response_warn_at",
+                    "next_response_warn_at",
+                    "resolution_warn_at",
+                ],
+                condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)) & WARNED_WITHOUT_DUE,
+                name="claim_warned_no_due_idx",
+            ),
             # Search by an exact order number (any case) or phone (tickets.queue.exact_identifier_condition).
             models.Index(Upper("order_number"), name="claim_order_number_upper_idx"),
             models.Index(
@@ -430,6 +475,31 @@ class Claim(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ClaimStatus.CLOSED, ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN)
+
+
+class OpenClaimTally(models.Model):
+    """Kept counts of the open claims by team, priority, assignee and whether an SLA clock runs
+    (``CLOCK_RUNNING``), for the supervisor's figures (tickets.desk.queue.supervisor_figures).
+
+    Database triggers on the claim table write it (migration 0016), in the same transaction as every insert,
+    update and delete of a claim, whichever code path makes it (services, bulk updates, the sweep, the admin,
+    Django's SET_NULL when a team or user goes): a change of one of those columns adds a -1 row for the old
+    group and a +1 row for the new one. Rows are only ever inserted, so concurrent claim writes never wait on
+    a shared counter row (nor deadlock on two); a group's count is the SUM of its rows. The
+    ``tickets.claim_tally_compact`` beat task folds the rows into one per group, and
+    ``tickets.claim_tally_recount`` checks them against a plain count (tickets.desk.tally).
+
+    Team and assignee are plain ids, not foreign keys: a deleted team or user leaves rows that sum to zero
+    until the next compaction."""
+
+    team_id = models.BigIntegerField(null=True)
+    priority = models.PositiveSmallIntegerField()
+    assignee_id = models.BigIntegerField(null=True)
+    clock_running = models.BooleanField()
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.team_id}/{self.priority}/{self.assignee_id}/{self.clock_running}: {self.n:+d}"
 
 
 class EventKind(models.TextChoices):

@@ -24,3 +24,19 @@ def callbacks_overdue() -> int:
     from tickets.callbacks.services import callback_sweep_overdue
 
     return callback_sweep_overdue()
+
+
+@shared_task(name="tickets.claim_tally_compact", ignore_result=True)
+def claim_tally_compact() -> int:
+    """Every minute: fold the open-claim tally's change rows into one row per group (tickets.desk.tally)."""
+    from tickets.desk.tally import tally_compact
+
+    return tally_compact()
+
+
+@shared_task(name="tickets.claim_tally_recount", ignore_result=True)
+def claim_tally_recount() -> int:
+    """Daily: check the open-claim tally against a plain count, log and repair any difference."""
+    from tickets.desk.tally import tally_recount
+
+    return tally_recount()

@@ -20,7 +20,19 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -30,12 +42,15 @@ from helpdesk.models import User
 from helpdesk.phones import normalize_personal_phone
 from tickets.access import claims_visible_to, may_see_team, other_claims_visible_to
 from tickets.models import (
+    CLOCK_RUNNING,
     NO_DUE_TIME,
     OPEN_STATUSES,
+    WARNED_WITHOUT_DUE,
     Claim,
     ClaimEvent,
     ClaimStatus,
     Macro,
+    OpenClaimTally,
     Priority,
     Tag,
     Team,
@@ -302,14 +317,18 @@ def breached_q(now: datetime) -> Q:
     return Q(queue_due_at__lte=now, sla_paused_at__isnull=True)
 
 
-def at_risk_q(now: datetime) -> Q:
-    """A running target passed its 75 % warning moment and none is past due yet."""
-    warned = (
+def warned_q(now: datetime) -> Q:
+    """A target passed its 75 % warning moment (a first response's only while none has been given)."""
+    return (
         Q(first_responded_at__isnull=True, first_response_warn_at__lte=now)
         | Q(next_response_warn_at__lte=now)
         | Q(resolution_warn_at__lte=now)
     )
-    return Q(queue_due_at__gt=now, sla_paused_at__isnull=True) & warned
+
+
+def at_risk_q(now: datetime) -> Q:
+    """A running target passed its 75 % warning moment and none is past due yet."""
+    return Q(queue_due_at__gt=now, sla_paused_at__isnull=True) & warned_q(now)
 
 
 def open_claims_visible_to(agent: User) -> QuerySet[Claim]:
@@ -529,10 +548,17 @@ SUPERVISOR_FIGURES_TTL = 15  # seconds: the view is a dashboard; a quarter-minut
 def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> SupervisorFigures:
     """Team load, depth per priority, SLA counts, per-agent load and the oldest unassigned claims.
 
-    One grouped pass over the open claims (team x priority x assigned, with the SLA counts as filters),
-    one per-agent count, one ordered read of the oldest unassigned (its own partial index) and the team
-    names. With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors:
-    that is sound because a supervisor sees every team (``tickets.access.sees_every_team``).
+    Counts come from the kept tally of open claims (``OpenClaimTally``: a few hundred rows, kept by triggers
+    in each claim write's transaction), never from a pass over the open claims. Breached and at risk depend
+    on ``now``: every breached claim has a running clock (``CLOCK_RUNNING``, a tally dimension), so
+    breached = running - running and not yet due; at risk is among the not yet due (one short range of
+    ``claim_running_clock_idx``: the claims still inside their targets) or has a warning without any due
+    time (``WARNED_WITHOUT_DUE``, its own index, empty in practice). The tally and both ranges are one
+    statement, so one snapshot. Then the team names with each team's oldest unassigned claim (one
+    probe per team), the same for claims without a team, the agents' names and the oldest unassigned.
+
+    With ``cached`` the figures are shared for SUPERVISOR_FIGURES_TTL seconds across supervisors: that is
+    sound because a supervisor sees every team (``tickets.access.sees_every_team``).
     """
     if cached:
         return cast(
@@ -543,57 +569,88 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         )
     now = now or timezone.now()
     open_claims = Claim.objects.filter(status__in=sorted(s.value for s in OPEN_STATUSES))
-    groups = (
-        open_claims.order_by()
-        .values("team_id", "priority", unassigned=ExpressionWrapper(Q(assignee__isnull=True), BooleanField()))
+    kept = (
+        OpenClaimTally.objects.order_by()
+        .values("team_id", "priority", "assignee_id", "clock_running")
+        .annotate(total=Sum("n"), at_risk=Value(0))
+        .exclude(total=0)
+    )
+    # The union's rows of these parts have no priority: that is how they are told apart below. Neither
+    # is COUNT(id): the id is not in their indexes, and the scans must stay index-only (queue_due_at is
+    # never NULL, so counting it counts the rows).
+    not_yet_due = (
+        open_claims.filter(CLOCK_RUNNING, queue_due_at__gt=now)
+        .order_by()
+        .values("team_id")
         .annotate(
-            n=Count("id"),
-            breached=Count("id", filter=breached_q(now)),
-            at_risk=Count("id", filter=at_risk_q(now)),
-            oldest=Min("created_at"),
+            no_priority=Value(None, output_field=IntegerField()),
+            no_assignee=Value(None, output_field=IntegerField()),
+            running=Value(True),
+            total=Count("queue_due_at"),
+            at_risk=Count("queue_due_at", filter=warned_q(now)),
+        )
+    )
+    warned_without_due = (
+        open_claims.filter(WARNED_WITHOUT_DUE)
+        .order_by()
+        .values("team_id")
+        .annotate(
+            no_priority=Value(None, output_field=IntegerField()),
+            no_assignee=Value(None, output_field=IntegerField()),
+            running=Value(False),
+            total=Value(0),
+            at_risk=Count("queue_due_at", filter=warned_q(now)),
         )
     )
     priorities: dict[int, int] = defaultdict(int)
+    agents: dict[int, int] = defaultdict(int)
     teams: dict[int | None, dict[str, Any]] = {}
-    breached = at_risk = 0
-    for row in groups:
-        priorities[row["priority"]] += row["n"]
-        breached += row["breached"]
-        at_risk += row["at_risk"]
+    running: dict[int | None, int] = defaultdict(int)
+    within: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for row in kept.union(not_yet_due, warned_without_due, all=True):
+        team_id, priority, assignee_id, n = row["team_id"], row["priority"], row["assignee_id"], row["total"]
+        if priority is None:
+            within[team_id][0] += n
+            within[team_id][1] += row["at_risk"]
+            continue
+        priorities[priority] += n
         team = teams.setdefault(
-            row["team_id"],
-            {
-                "team_id": row["team_id"],
-                "open": 0,
-                "unassigned": 0,
-                "oldest": None,
-                "breached": 0,
-                "at_risk": 0,
-            },
+            team_id,
+            {"team_id": team_id, "open": 0, "unassigned": 0, "oldest": None, "breached": 0, "at_risk": 0},
         )
-        team["open"] += row["n"]
-        team["breached"] += row["breached"]
-        team["at_risk"] += row["at_risk"]
-        if row["unassigned"]:
-            team["unassigned"] += row["n"]
-            if team["oldest"] is None or row["oldest"] < team["oldest"]:
-                team["oldest"] = row["oldest"]
+        team["open"] += n
+        if assignee_id is None:
+            team["unassigned"] += n
+        else:
+            agents[assignee_id] += n
+        if row["clock_running"]:
+            running[team_id] += n
+    for team_id, team in teams.items():
+        not_due, at_risk = within.get(team_id) or (0, 0)
+        team["breached"] = running[team_id] - not_due
+        team["at_risk"] = at_risk
+    breached = sum(team["breached"] for team in teams.values())
+    at_risk_total = sum(team["at_risk"] for team in teams.values())
     by_priority = [(str(label), priorities.get(value, 0)) for value, label in Priority.choices]
-    names = {t.pk: t.name for t in Team.objects.only("id", "name")}
-    by_team = [
-        {**row, "name": names.get(row["team_id"], "—")}
-        for row in sorted(teams.values(), key=lambda r: -r["open"])
-    ]
-    # Counted by assignee id alone, from the per-assignee index (an index-only scan, already in that order);
-    # the names of the (at most 100) agents come after. Grouping by the name columns as well joined and sorted
-    # every open assigned claim by three text columns (0.56 s at a million claims).
-    counts = list(
-        open_claims.filter(assignee__isnull=False)
-        .order_by()
-        .values_list("assignee_id")
-        .annotate(open=Count("id"))
-        .order_by("-open", "assignee_id")[:100]
-    )
+
+    unassigned = open_claims.filter(assignee__isnull=True)
+    names: dict[int | None, str] = {}
+    oldest_of: dict[int | None, datetime | None] = {
+        None: unassigned.filter(team__isnull=True).aggregate(oldest=Min("created_at"))["oldest"]
+    }
+    first_of_team = unassigned.filter(team=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
+    for team_id, name, oldest in Team.objects.order_by().values_list("id", "name", Subquery(first_of_team)):
+        names[team_id] = name
+        oldest_of[team_id] = oldest
+    by_team = []
+    for team_id in sorted(teams, key=lambda t: (t is None, t or 0)):
+        team = teams[team_id]
+        if team["unassigned"]:
+            team["oldest"] = oldest_of.get(team_id)
+        by_team.append({**team, "name": names.get(team_id, "—")})
+    by_team.sort(key=lambda r: -r["open"])
+
+    counts = sorted(agents.items(), key=lambda item: (-item[1], item[0]))[:100]
     people = {
         u.pk: u
         for u in User.objects.filter(pk__in=[a for a, _n in counts]).only(
@@ -623,7 +680,7 @@ def supervisor_figures(*, now: datetime | None = None, cached: bool = False) -> 
         by_agent=by_agent,
         oldest_unassigned=oldest,
         breached=breached,
-        at_risk=at_risk,
+        at_risk=at_risk_total,
         max_bar=max_bar,
     )
 
