@@ -3,6 +3,8 @@ supervisor's figures, and presence (who is looking at a claim).
 
 The queue never counts the whole queue and never uses OFFSET: a page is one query that walks the index from
 the cursor, plus one bounded count ("1,000+") and one prefetch of tags, however many claims there are.
+A search reads its exact identifier first, then a bounded walk in queue order (a broad term stops after a
+page), then the trigram index for a rarer term (see ``_text_search_rows``).
 """
 
 from __future__ import annotations
