@@ -452,6 +452,16 @@ class Claim(models.Model):
                 condition=Q(status__in=sorted(s.value for s in OPEN_STATUSES)) & WARNED_WITHOUT_DUE,
                 name="claim_warned_no_due_idx",
             ),
+            # A search covers closed claims too, in queue order: a broad term ("仍未到账" matches nearly every
+            # claim) walks these and stops after a page instead of sorting every match (tickets.desk.queue).
+            models.Index(
+                fields=["team", "priority", "queue_urgency", "queue_due_at", "created_at", "id"],
+                name="claim_search_team_order_idx",
+            ),
+            models.Index(
+                fields=["priority", "queue_urgency", "queue_due_at", "created_at", "id"],
+                name="claim_search_order_idx",
+            ),
             # Search by an exact order number (any case) or phone (tickets.queue.exact_identifier_condition).
             models.Index(Upper("order_number"), name="claim_order_number_upper_idx"),
             models.Index(

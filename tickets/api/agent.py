@@ -54,8 +54,13 @@ class QueueItemSerializer(serializers.Serializer):
 class QueuePageSerializer(serializers.Serializer):
     results = QueueItemSerializer(many=True)
     next = serializers.CharField(allow_null=True, help_text="Cursor of the next page; absent on the last.")
-    estimate = serializers.IntegerField(help_text="Claims matching, counted up to 1,000.")
-    estimate_capped = serializers.BooleanField(help_text="True: more than 1,000 match (show “1,000+”).")
+    estimate = serializers.IntegerField(
+        help_text="Claims matching, counted up to 1,000. A broad text search (one that fills its page from "
+        "the first claims in queue order) is not counted past its page: the page's size, capped."
+    )
+    estimate_capped = serializers.BooleanField(
+        help_text="True: more than `estimate` match (show “1,000+”, or “50+”)."
+    )
 
 
 def queue_item(claim: Claim | q.QueueClaim, now: datetime | None = None) -> dict[str, Any]:
