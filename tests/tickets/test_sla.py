@@ -362,7 +362,7 @@ def test_the_sweeps_query_count_does_not_grow_with_the_crossings(
     forget_policies()
     try:
         with CaptureQueriesContext(connection) as captured:
-            assert sla_sweep(now=MONDAY_10 + timedelta(hours=5)) == 2 * claims  # first response: warn + breach
+            assert sla_sweep(now=MONDAY_10 + timedelta(hours=5)) == 2 * claims  # warning + breach each
     finally:
         forget_policies()
     # Savepoint or BEGIN, due ids, lock, crossings, checks, escalation, call-back candidates, the policies
