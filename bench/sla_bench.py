@@ -3,10 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/claimdesk_bench_sla python -m bench.sla_bench
 
 Seeds BENCH_SLA_CLAIMS claims (default 1,000,000; BENCH_SLA_OPEN of them open, default 300,000) with one
-INSERT … SELECT generate_series, the open ones with SLA thresholds spread over the next 24 hours and their
-next check in the ``tickets_slacheck`` side table, then:
-  1. steady state: the minute-by-minute sweep (about 200 claims cross per minute), timed over 20 runs,
-     with its query count, and the same with a tenth of the open claims to show the count does not grow;
+INSERT … SELECT generate_series, the open ones with SLA thresholds spread so that BENCH_SLA_RATE crossings
+fall due per minute (default 364, issue 17: each open claim crosses its first-response warning and, five
+minutes later, its breach) and their next check in the ``tickets_slacheck`` side table, then:
+  1. steady state: the minute-by-minute sweep, warmed up for 7 minutes (from then on warnings and breaches
+     both cross every minute), timed over 20 runs, with its query count, CPU time and crossings per run;
+     the same with a tenth of the open claims (same rate) to show neither grows with the open claims;
+     BENCH_SLA_PROFILE=1 adds a cProfile of 10 more runs and the SQL of one;
   2. backlog: 50,000 claims whose thresholds all passed at once (say, the workers were down), cleared by
      one sweep call: elapsed time and crossings recorded.
 Re-running reseeds. The database should be a throwaway one.
@@ -18,11 +21,14 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 CLAIMS = int(os.environ.get("BENCH_SLA_CLAIMS", "1000000"))
 OPEN = int(os.environ.get("BENCH_SLA_OPEN", "300000"))
 BACKLOG = int(os.environ.get("BENCH_SLA_BACKLOG", "50000"))
+RATE = int(os.environ.get("BENCH_SLA_RATE", "364"))  # crossings per minute in the steady state
+PROFILE = os.environ.get("BENCH_SLA_PROFILE", "") not in ("", "0", "false")
+WARM_UP = 7  # minutes: the first breaches (five minutes after the first warnings) cross from minute 7
 
 
 def _setup() -> None:
@@ -54,7 +60,8 @@ def _seed() -> None:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE tickets_claim, helpdesk_outboxmessage CASCADE")
         started = time.perf_counter()
-        # Open claims are the last OPEN ids; their thresholds spread evenly over the next 24 hours.
+        # Open claims are the last OPEN ids; their first-response warnings spread evenly over ``spread``
+        # minutes from now + 2 minutes (each claim crosses twice: warning, then breach 5 minutes later).
         cursor.execute(
             """
             INSERT INTO tickets_claim (
@@ -71,7 +78,8 @@ def _seed() -> None:
               w.at, w.at + interval '5 minutes', w.at + interval '1 day', w.at + interval '1 day 2 hours',
               'zh-hans'
             FROM generate_series(1, %(total)s) AS g,
-                 LATERAL (SELECT now() + (g %% 1440) * interval '1 minute' + interval '2 minutes' AS at) AS w
+                 LATERAL (SELECT now() + (g %% %(spread)s) * interval '1 minute' + interval '2 minutes'
+                          AS at) AS w
             """,
             {
                 "customer": customer.pk,
@@ -79,6 +87,7 @@ def _seed() -> None:
                 "problem": problem.pk,
                 "closed": CLAIMS - OPEN,
                 "total": CLAIMS,
+                "spread": max(1, round(2 * OPEN / RATE)),
             },
         )
         # The sweep's entry point: each open claim's next check (its first-response warning).
@@ -98,6 +107,9 @@ def _steady(label: str) -> None:
 
     from tickets.sla.sweep import sla_sweep
 
+    base = timezone.now()
+    for minute in range(1, WARM_UP + 1):
+        sla_sweep(now=base + timedelta(minutes=minute))
     timings = []
     crossings = []
     queries = []
@@ -105,8 +117,8 @@ def _steady(label: str) -> None:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     cpu_started = _cpu_seconds(backend)
-    base = timezone.now()
-    for minute in range(1, 21):
+    runs = range(WARM_UP + 1, WARM_UP + 21)
+    for minute in runs:
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -114,15 +126,39 @@ def _steady(label: str) -> None:
             timings.append((time.perf_counter() - started) * 1000)
         queries.append(len(captured.captured_queries))
     cpu_ended = _cpu_seconds(backend)
-    cpu = [(after - before) * 1000 / 20 for before, after in zip(cpu_started, cpu_ended, strict=True)]
+    cpu = [(after - before) * 1000 / len(runs) for before, after in zip(cpu_started, cpu_ended, strict=True)]
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
-        f"{label}: steady-state sweep p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
-        f"{statistics.mean(crossings):.0f} crossings/run, queries per run {min(queries)}-{max(queries)}; "
+        f"{label}: steady-state sweep (one run a minute, {statistics.mean(crossings):.0f} crossings/min, "
+        f"{min(crossings)}-{max(crossings)} per run) wall p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {p95:.1f} ms; queries per run {min(queries)}-{max(queries)}; "
         f"CPU per run {cpu[0]:.0f} ms Python + {cpu[1]:.0f} ms PostgreSQL backend, "
         f"load {os.getloadavg()[0]:.1f}"
     )
+    if PROFILE:
+        _profile(base + timedelta(minutes=runs[-1]))
+
+
+def _profile(last: datetime) -> None:
+    """cProfile of ten more minute runs (by own time), then the statements of one run."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.sla.sweep import sla_sweep
+
+    profiler = cProfile.Profile()
+    for minute in range(1, 11):
+        profiler.runcall(sla_sweep, now=last + timedelta(minutes=minute))
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    with CaptureQueriesContext(connection) as captured:
+        sla_sweep(now=last + timedelta(minutes=11))
+    for query in captured.captured_queries:
+        print(f"-- {query['time']} s\n{query['sql'][:600]}")
 
 
 def _cpu_seconds(backend_pid: int) -> tuple[float, float]:

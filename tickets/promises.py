@@ -26,6 +26,7 @@ from helpdesk.models import User
 from helpdesk.templatetags.claimdesk import phone
 from tickets.models import Callback, CallbackStatus, Claim, ClaimEvent, ClaimStatus, EventKind, SlaTarget
 from tickets.sla.clock import renewed_due, target_window, working_days
+from tickets.sla.rows import ClaimRow
 
 PENDING, MET, LATE, CANCELLED = "pending", "met", "late", "cancelled"
 NEEDS_PHONE = "needs_phone"  # a pending call-back promise we cannot keep without a number
@@ -222,7 +223,7 @@ def promise_event_text(data: dict[str, object]) -> str:
 
 # --- Writing (inside the caller's transaction) ------------------------------------------------------------
 def promise_event(
-    claim: Claim,
+    claim: Claim | ClaimRow,
     *,
     target: str,
     state: str,
@@ -237,7 +238,7 @@ def promise_event(
         data["due"] = due.isoformat()
     if was is not None:
         data["was"] = was.isoformat()
-    return ClaimEvent(claim=claim, kind=EventKind.SLA_PROMISE, actor=actor, data=data, created_at=now)
+    return ClaimEvent(claim_id=claim.pk, kind=EventKind.SLA_PROMISE, actor=actor, data=data, created_at=now)
 
 
 def promise_record(

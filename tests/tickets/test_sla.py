@@ -335,3 +335,59 @@ def test_the_report_counts_met_and_missed_targets_for_supervisors_only(
     assert login_as(customer).get("/agent/reports/sla/").status_code == 404
     page = login_as(supervisor).get("/agent/reports/sla/?days=3650").content.decode()
     assert platform.name in page and "50%" in page
+
+
+@pytest.mark.parametrize("claims", [2, 40])
+def test_the_sweeps_query_count_does_not_grow_with_the_crossings(
+    policies, platform, customer, settings, claims
+):
+    """Warnings, breaches, escalation, the customers' late notices and the staff's alerts: the same
+    statements for 2 claims (4 crossings) as for 40 (80). The count is pinned, so that a per-claim query
+    fails here for either size. (Call-backs for breached urgent claims, made one by one in
+    tickets.callbacks, need a verified phone: this customer has none.)"""
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.models import ClaimEvent, Team, TeamMembership
+
+    User.objects.filter(pk=customer.pk).update(phone_verified_at=None)
+    customer.refresh_from_db()
+    agent, member = StaffFactory(), StaffFactory()
+    team = Team.objects.create(name="sweep", slug="sweep")
+    TeamMembership.objects.create(team=team, user=member)
+    StaffFactory(role=Role.SUPERVISOR)
+    with time_machine.travel(MONDAY_10, tick=False):
+        filed = [file_claim(platform, customer, order_number=f"QC{n}") for n in range(claims)]
+    Claim.objects.filter(pk__in=[c.pk for c in filed]).update(assignee=agent, team=team)
+    settings.CLAIM_REFERENCE_DATA_TTL = 60  # as deployed: the policies are read once, then cached
+    forget_policies()
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert sla_sweep(now=MONDAY_10 + timedelta(hours=5)) == 2 * claims  # warning + breach each
+    finally:
+        forget_policies()
+    # Savepoint or BEGIN, due ids, lock, crossings, checks, escalation, call-back candidates, the policies
+    # (3, then cached), late notices' timeline entries, supervisors, team members, one outbox row, release.
+    assert len(captured.captured_queries) == 15, "\n".join(q["sql"][:100] for q in captured.captured_queries)
+    assert ClaimEvent.objects.filter(kind="sla_promise", data__state="late").count() == claims
+    assert OutboxMessage.objects.filter(event="notification.send_many").count() == 1
+    assert not Callback.objects.exists()
+
+
+def test_the_sweeps_row_carries_every_column_the_rule_the_alerts_and_the_policies_read():
+    from tickets.sla.alerts import ALERT_COLUMNS
+    from tickets.sla.clock import CLOCK_COLUMNS
+    from tickets.sla.rows import POLICY_COLUMNS, ROW_COLUMNS
+
+    assert {*CLOCK_COLUMNS, *ALERT_COLUMNS, *POLICY_COLUMNS} == set(ROW_COLUMNS)
+
+
+def test_an_array_literal_refuses_what_would_need_quoting():
+    from tickets.sla.arrays import pg_array
+
+    moment = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+    assert pg_array([1, 22]) == "{1,22}"
+    assert pg_array(["first_response", moment]) == "{first_response,2026-11-23T10:00:00+08:00}"
+    assert pg_array([]) == "{}"
+    for bad in ('a"b', "a,b", "", "a b", "{x}", datetime(2026, 1, 1)):
+        with pytest.raises(ValueError):
+            pg_array([bad])

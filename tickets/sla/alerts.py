@@ -1,7 +1,7 @@
 """Who hears of an SLA crossing: the assignee and the claim's team of every warning and breach, the
 supervisors of every breach, and the customer of a missed first reply or resolution (an apology with the
 new time, the same time tickets.promises shows on the claim page). All through the outbox, in the
-sweep's transaction, as one row per 500 notifications."""
+sweep's transaction, as one row per 500 notifications (the customers' and the staff's together)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from helpdesk.models import User
 from helpdesk.notifications import NotifyItem, notify_many
-from tickets.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, SlaLevel, SlaTarget, TeamMembership
+from tickets.models import OPEN_STATUSES, ClaimEvent, ClaimStatus, SlaLevel, SlaTarget, TeamMembership
 from tickets.promises import LATE, promise_event, when
 from tickets.sla.clock import renewed_due
+from tickets.sla.rows import ClaimRow
 
 TARGET_LABELS = {  # English labels; notification templates translate them with {% translate %}
     SlaTarget.FIRST_RESPONSE: "first response",
@@ -37,17 +38,16 @@ class Crossing:
     due_at: datetime
 
 
-# The claim columns the alerts read (the sweep loads them with the batch: no second read).
+# The claim columns the alerts read (tickets.sla.rows.ClaimRow carries them: no second read).
 ALERT_COLUMNS = ("id", "reference", "assignee_id", "team_id", "customer_id", "sla_policy_id", "status")
 
 
-def alert_crossings(crossings: list[Crossing], claims: Mapping[int, Claim]) -> None:
+def alert_crossings(crossings: list[Crossing], claims: Mapping[int, ClaimRow]) -> None:
     if not crossings:
         return
-    _tell_customers_late(crossings, claims)
+    items = _tell_customers_late(crossings, claims)
     supervisors = User.objects.supervisor_ids() if any(c.level == SlaLevel.BREACH for c in crossings) else []
     teams = _team_member_ids() if any(claims[c.claim_id].team_id for c in crossings) else {}
-    items = []
     for crossing in crossings:
         claim = claims[crossing.claim_id]
         recipients = set(teams.get(claim.team_id or 0, ()))
@@ -73,9 +73,10 @@ def alert_crossings(crossings: list[Crossing], claims: Mapping[int, Claim]) -> N
     notify_many(items)
 
 
-def _tell_customers_late(crossings: list[Crossing], claims: Mapping[int, Claim]) -> None:
-    """A missed first reply or resolution: the customer gets an apology and the new time, and the claim's
-    timeline records the changed promise (tickets.promises names the same time on the page)."""
+def _tell_customers_late(crossings: list[Crossing], claims: Mapping[int, ClaimRow]) -> list[NotifyItem]:
+    """A missed first reply or resolution: the customer gets an apology and the new time (the returned
+    notifications), and the claim's timeline records the changed promise (tickets.promises names the same
+    time on the page)."""
     now = timezone.now()
     items = []
     events = []
@@ -103,7 +104,7 @@ def _tell_customers_late(crossings: list[Crossing], claims: Mapping[int, Claim])
         )
     if events:
         ClaimEvent.objects.bulk_create(events)
-    notify_many(items)
+    return items
 
 
 def _team_member_ids() -> dict[int, list[int]]:

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from helpdesk.business_time import BusinessCalendar
 from tickets.models import Claim, SlaCalendar, SlaPolicy, SlaTarget
+from tickets.sla.rows import ClaimRow
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Policy:
     targets: dict[str, timedelta]
     calendar: BusinessCalendar
 
-    def matches(self, claim: Claim) -> bool:
+    def matches(self, claim: Claim | ClaimRow) -> bool:
         return (
             (not self.platforms or claim.platform_id in self.platforms)
             and (not self.problem_types or claim.problem_type_id in self.problem_types)
@@ -101,7 +102,7 @@ def forget_policies() -> None:
         _cache.clear()
 
 
-def policy_for(claim: Claim) -> Policy | None:
+def policy_for(claim: Claim | ClaimRow) -> Policy | None:
     return next((p for p in policies() if p.matches(claim)), None)
 
 

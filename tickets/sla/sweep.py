@@ -19,6 +19,7 @@ One batch, in one transaction, the same statements on PostgreSQL and SQLite:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,15 +29,12 @@ from django.utils import timezone
 
 from tickets.callbacks.services import callbacks_for_breached_urgent
 from tickets.models import Claim, Priority, SlaCheck, SlaLevel, SlaTarget
-from tickets.sla.alerts import ALERT_COLUMNS, Crossing, alert_crossings
-from tickets.sla.clock import CLOCK_COLUMNS, sla_schedule, thresholds
+from tickets.sla.alerts import Crossing, alert_crossings
+from tickets.sla.arrays import pg_array
+from tickets.sla.clock import sla_schedule, thresholds
+from tickets.sla.rows import ROW_COLUMNS, ClaimRow
 
-# What the batch loads per claim: the rule's columns, the alerts' columns, and what a policy match reads
-# (tickets.sla.policies.Policy.matches: a claim whose policy was deleted is matched again for its alerts).
-_BATCH_COLUMNS = sorted(
-    {*CLOCK_COLUMNS, *ALERT_COLUMNS, "platform_id", "problem_type_id", "priority", "amount", "is_high_value"}
-)
-_INSERT_ROWS = 1000  # crossings per INSERT (SQLite allows 32,766 parameters; each row takes 5)
+_INSERT_ROWS = 1000  # crossings per INSERT elsewhere than PostgreSQL (SQLite: 32,766 parameters, 5 a row)
 
 
 def sla_sweep(*, now: datetime | None = None, batch_size: int = 5000, max_batches: int = 100) -> int:
@@ -51,7 +49,7 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 5000, max_batche
             crossings = _record_crossings(claims, now)
             sla_schedule(claims, after=now)
             if crossings:
-                by_id = {claim.pk: claim for claim in claims}
+                by_id = {claim.id: claim for claim in claims}
                 _escalate(crossings, by_id, now)
                 alert_crossings(crossings, by_id)
             recorded += len(crossings)
@@ -60,10 +58,11 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 5000, max_batche
     return recorded
 
 
-def _lock_due(now: datetime, batch_size: int) -> list[Claim]:
+def _lock_due(now: datetime, batch_size: int) -> list[ClaimRow]:
     """Two statements on purpose: the due ids from the side table's index (oldest check first), then those
     claims by primary key. As one join the planner, misled by the side table's churn, chose to scan every
-    claim (440 ms at 300,000 open)."""
+    claim (440 ms at 300,000 open). Rows, not model instances: building ~25-field models was a third of
+    the sweep's time (issue 17)."""
     due = list(
         SlaCheck.objects.filter(next_check_at__lte=now)
         .order_by("next_check_at")
@@ -71,26 +70,33 @@ def _lock_due(now: datetime, batch_size: int) -> list[Claim]:
     )
     if not due:
         return []
-    return list(
+    locked = (
         Claim.objects.select_for_update(skip_locked=True, no_key=True)
         .filter(pk__in=due)
-        .only(*_BATCH_COLUMNS)
+        .order_by()  # the model's default ordering made PostgreSQL sort the batch before locking it
+        .values_list(*ROW_COLUMNS)
     )
+    return [ClaimRow._make(row) for row in locked]
 
 
-def _record_crossings(claims: list[Claim], now: datetime) -> list[Crossing]:
+def _record_crossings(claims: Sequence[ClaimRow], now: datetime) -> list[Crossing]:
     """Insert every threshold the batch has reached; returns only the rows this call inserted."""
     rows = [
-        (claim.pk, threshold.target, threshold.level, threshold.due_at)
+        (claim.id, threshold.target, threshold.level, threshold.due_at)
         for claim in claims
         for threshold in thresholds(claim)
         if threshold.at <= now
     ]
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        chunks = [rows]  # one statement: the rows travel as four array parameters
+    else:
+        chunks = [rows[start : start + _INSERT_ROWS] for start in range(0, len(rows), _INSERT_ROWS)]
     recorded: list[Crossing] = []
-    for start in range(0, len(rows), _INSERT_ROWS):
-        sql, params = _insert_crossings_sql(rows[start : start + _INSERT_ROWS], now)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        for chunk in chunks:
+            cursor.execute(*_insert_crossings_sql(chunk, now))
             recorded += [
                 Crossing(id=r[0], claim_id=r[1], target=r[2], level=r[3], due_at=_aware(r[4]))
                 for r in cursor.fetchall()
@@ -106,16 +112,14 @@ _INSERT_CROSSINGS = (
 
 
 def _insert_crossings_sql(rows: list[tuple[int, str, str, datetime]], now: datetime) -> tuple[str, list[Any]]:
-    """The one INSERT, its rows passed as four arrays on PostgreSQL (five parameters, however many rows:
-    psycopg spent longer parsing a 2,000-placeholder statement than the server took to run it) and as
-    ``VALUES`` elsewhere."""
+    """The one INSERT, its rows passed as four array literals on PostgreSQL (five parameters however many
+    rows; tickets.sla.arrays) and as ``VALUES`` elsewhere."""
     if connection.vendor == "postgresql":
-        columns = list(zip(*rows, strict=True))
         source = (
             "SELECT claim_id, target, level, due_at, %s FROM UNNEST(%s::bigint[], %s::varchar[], "
             "%s::varchar[], %s::timestamptz[]) AS r(claim_id, target, level, due_at)"
         )
-        return _INSERT_CROSSINGS.format(rows=source), [now, *(list(column) for column in columns)]
+        return _INSERT_CROSSINGS.format(rows=source), [now, *(pg_array(c) for c in zip(*rows, strict=True))]
     adapt = connection.ops.adapt_datetimefield_value  # raw SQL: store moments the way Django does
     params: list[Any] = []
     for claim_id, target, level, due_at in rows:
@@ -132,7 +136,7 @@ def _aware(value: Any) -> datetime:
     return value
 
 
-def _escalate(crossings: list[Crossing], claims: dict[int, Claim], now: datetime) -> None:
+def _escalate(crossings: list[Crossing], claims: dict[int, ClaimRow], now: datetime) -> None:
     """Built-in escalation: a breached first response raises the priority one step (never above P1); an
     urgent one (P1-P2 by then) gets a call-back to the customer's verified phone."""
     breached = [
@@ -140,8 +144,10 @@ def _escalate(crossings: list[Crossing], claims: dict[int, Claim], now: datetime
     ]
     if not breached:
         return
-    Claim.objects.filter(pk__in=breached, priority__gt=Priority.P1).update(priority=F("priority") - 1)
-    for claim_id in breached:
-        claim = claims[claim_id]
-        claim.priority = max(claim.priority - 1, Priority.P1)
+    raised = [pk for pk in breached if claims[pk].priority > Priority.P1]
+    if raised:
+        # The rows are locked by this batch: the priorities read are the ones the UPDATE changes.
+        Claim.objects.filter(pk__in=raised).update(priority=F("priority") - 1)
+        for pk in raised:
+            claims[pk] = claims[pk]._replace(priority=claims[pk].priority - 1)
     callbacks_for_breached_urgent(breached, now)
