@@ -252,7 +252,6 @@ def _render_ticket(
         "outcome_choices": CallbackOutcome.choices,
         "now": timezone.now(),
         "events": desk.timeline_entries(claim),
-        "timeline_words": desk.timeline_words(),
         "evidence": desk.evidence_entries(claim, ticket_url),
         "others": desk.other_claims(
             claim, viewer=agent, ticket_prefix=reverse("agent:ticket", args=["-"])[:-2]
@@ -308,7 +307,7 @@ def timeline(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "agent/_timeline.html",
-        {"events": desk.timeline_entries(claim), "timeline_words": desk.timeline_words(), "claim": claim},
+        {"events": desk.timeline_entries(claim), "claim": claim},
     )
 
 

@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat, join, linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -103,58 +104,78 @@ def sla_clocks(claim: Claim, now: datetime | None = None) -> list[Clock]:
 
 # --- the workspace's lists as plain data ------------------------------------------------------------------
 # Profiling the workspace at a million claims showed the page's template work as the cost, not the database:
-# per timeline entry a status label built from the model's choices, a blocktranslate, three filters and some
-# twenty variable lookups through a model instance; per file and per other claim a URL reversed in the
-# template. Here each entry is worked out once in Python, the words that are the same on every entry are
-# translated once per page, links are built from the ticket's own URL, and the templates read short dicts
-# (tickets/desk/queue_rows.py does the same for the queue). The rendered HTML is the same as before.
-DETAIL_KINDS = frozenset({"evidence_added", "assigned", "tagged"})
+# per timeline entry a status label built from the model's choices, a blocktranslate, three filters, six
+# {% if %} and some twenty variable lookups through a model instance; per file and per other claim a URL
+# reversed in the template. Here each entry is worked out once in Python from a values() row, the words that
+# are the same on every entry are translated once per page, links are built from the ticket's own URL, and
+# the templates read short dicts (tickets/desk/queue_rows.py does the same for the queue). A timeline entry
+# is written here whole (TIMELINE_ENTRY): fifty of them were most of the template's work, and a format
+# string does in microseconds what the template language did in a tenth of a millisecond. The rendered HTML
+# is byte for byte what the templates wrote before.
+TIMELINE_ENTRY = (
+    '<li class="event event-{kind}{internal_class}">\n'
+    '    <p class="event-head"><strong>{label}</strong>{internal_badge}\n'
+    "      {actor}\n"
+    '      <time datetime="{when_iso}">{when}</time></p>\n'
+    "    {status}\n"
+    "    {files}\n"
+    "    {assignee}\n"
+    "    {added}\n"
+    "    {body}\n"
+    "  </li>"
+)
 
 
-def timeline_words() -> dict[str, str]:
-    """The timeline's constant words, translated once per page."""
-    return {"internal": gettext("internal")}
+def _shown(value: Any) -> SafeString:
+    """``{{ value }}`` as the template language writes it: localised, then escaped."""
+    return conditional_escape(localize(value))
 
 
-def timeline_entries(claim: Claim) -> list[dict[str, Any]]:
-    """Every event of the claim, internal notes included (for staff only), oldest first, as the dicts that
-    agent/_timeline.html shows: label, time (one conversion to local time) and the lines under the head."""
+def timeline_entries(claim: Claim) -> list[SafeString]:
+    """Every event of the claim, internal notes included (for staff only), oldest first, each as the <li>
+    that agent/_timeline.html lists: staff label, local time, status line, files/assignee/tag, body."""
     statuses = {value: str(label) for value, label in ClaimStatus.choices}
     status_line = gettext("Status: %(status)s")
     unassigned = gettext("Unassigned")
+    internal_badge = format_html(' <span class="badge muted">{}</span>', gettext("internal"))
     rows = (
         ClaimEvent.objects.filter(claim=claim)
         .order_by("created_at", "id")
         .values_list("kind", "is_internal", "actor_label", "body", "data", "created_at")
     )
+    zone = timezone.get_current_timezone()
+    labels: dict[str, str] = {}
     entries = []
     for kind, is_internal, actor_label, body, data, created_at in rows:
         data = data if isinstance(data, dict) else {}
         target = data.get("to")
         status = statuses.get(target, "") if isinstance(target, str) else ""
-        # The line under an assignment, a tagging or new files (the template renders and escapes it).
-        detail: Any = None
+        # The line under new files, an assignment or a tagging, as the template's filters wrote it.
+        detail = {"evidence_added": "", "assigned": "", "tagged": ""}
         if kind == "evidence_added":
-            detail = join(data["files"], ", ", autoescape=True) if "files" in data else ""
+            files = join(data["files"], ", ", autoescape=True) if "files" in data else ""
+            detail[kind] = f"<p>{_shown(files)}</p>"
         elif kind == "assigned":
-            detail = data.get("assignee") or unassigned
+            detail[kind] = f"<p>{_shown(data.get('assignee') or unassigned)}</p>"
         elif kind == "tagged":
-            detail = data.get("added", "")
-        local = timezone.localtime(created_at)
-        entries.append(
-            {
-                "kind": kind,
-                "is_internal": is_internal,
-                "label": staff_event_label(kind),
-                "actor_label": actor_label,
-                "when_iso": local.isoformat(),
-                "when": local.strftime("%Y-%m-%d %H:%M"),
-                "status": mark_safe(status_line % {"status": conditional_escape(status)}) if status else "",  # noqa: S308 - the label is escaped
-                "has_detail": kind in DETAIL_KINDS,
-                "detail": detail,
-                "body": linebreaksbr(body, autoescape=True) if body else "",
-            }
+            detail[kind] = f"<p>{_shown(data.get('added', ''))}</p>"
+        local = created_at.astimezone(zone)  # timezone.localtime, with the zone looked up once
+        label = labels.get(kind) or labels.setdefault(kind, staff_event_label(kind))
+        entry = TIMELINE_ENTRY.format(
+            kind=escape(kind),
+            internal_class=" internal" if is_internal else "",
+            label=escape(label),
+            internal_badge=internal_badge if is_internal else "",
+            actor=f"· {escape(actor_label)}" if actor_label else "",
+            when_iso=local.isoformat(),
+            when=local.strftime("%Y-%m-%d %H:%M"),
+            status=f"<p>{status_line % {'status': escape(status)}}</p>" if status else "",
+            files=detail["evidence_added"],
+            assignee=detail["assigned"],
+            added=detail["tagged"],
+            body=f'<p class="event-body">{linebreaksbr(body, autoescape=True)}</p>' if body else "",
         )
+        entries.append(SafeString(entry))  # every piece is escaped above
     return entries
 
 
@@ -193,12 +214,13 @@ def other_claims(claim: Claim, *, viewer: User, ticket_prefix: str) -> list[dict
 # --- call-backs --------------------------------------------------------------------------------------------
 def callback_panel(claim: Claim) -> Callback | None:
     """The claim's pending call-back with the number to call from (the platform's call-back line)."""
-    callback = (
-        Callback.objects.filter(claim=claim, status=CallbackStatus.PENDING).select_related("claim").first()
-    )
-    if callback is None:
+    # At most one call-back is pending per claim (a unique constraint): no ORDER BY, and the claim is the
+    # one already loaded rather than joined again.
+    found = list(Callback.objects.filter(claim=claim, status=CallbackStatus.PENDING).order_by()[:1])
+    if not found:
         return None
-    return with_caller_numbers([callback])[0]
+    found[0].claim = claim
+    return with_caller_numbers(found)[0]
 
 
 def callbacks_due_count(agent: User, now: datetime | None = None) -> int:
