@@ -44,9 +44,9 @@ from tickets.desk.forms import (
     RoutingRuleForm,
     StatusForm,
     TagForm,
+    form_fields_html,
 )
 from tickets.desk.queue_rows import queue_rows_html
-from tickets.evidence.selectors import claim_evidence
 from tickets.evidence.serving import evidence_pending_page, serve_evidence
 from tickets.models import CallbackOutcome, Claim, Macro, RoutingRule, Team
 from tickets.triage import services as triage_services
@@ -227,9 +227,24 @@ def _auto_id(action: str) -> str:
     return "id_%s" if action == "reply" else f"{action}_%s"
 
 
-def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **forms: Any) -> HttpResponse:
+def _blank_initial(action: str, claim: Claim) -> dict[str, Any]:
+    """What an action's blank form starts from: the claim's current status and priority."""
+    if action == "status":
+        return {"status": claim.status}
+    if action == "priority":
+        return {"priority": claim.priority}
+    return {}
+
+
+def _render_ticket(
+    request: HttpRequest, claim: Claim, *, status: int = 200, forms: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The workspace; ``forms`` holds the one action form the agent sent back with its errors."""
+    forms = forms or {}
     agent = _agent(request)
-    events = q.full_timeline(claim)
+    # Links are built from the ticket's own URL (agent:action, agent:evidence, agent:presence and
+    # agent:timeline all live under it) instead of being reversed one by one in the template.
+    ticket_url = reverse("agent:ticket", args=[claim.reference])
     context = {
         "claim": claim,
         "sla": q.sla_state(claim),
@@ -237,27 +252,34 @@ def _render_ticket(request: HttpRequest, claim: Claim, status: int = 200, **form
         "callback": desk.callback_panel(claim),
         "outcome_choices": CallbackOutcome.choices,
         "now": timezone.now(),
-        "events": events,
-        "evidence": claim_evidence(claim),
-        "others": q.other_claims_of_customer(claim, viewer=agent),
+        "events": desk.timeline_entries(claim),
+        "evidence": desk.evidence_entries(claim, ticket_url),
+        "others": desk.other_claims(
+            claim, viewer=agent, ticket_prefix=reverse("agent:ticket", args=["-"])[:-2]
+        ),
         "macros": q.macros_for(claim),
         "channels": q.official_channels(claim),
         "fakes": q.known_fakes(claim),
         "why": explain(claim.urgency_parts),
         "override": claim.urgency_parts.get("override"),
         "viewers": q.presence_touch(claim=claim, agent=agent),
-        "reply_form": forms.get("reply") or ReplyForm(auto_id=_auto_id("reply")),
-        "note_form": forms.get("note") or BodyForm(auto_id=_auto_id("note")),
-        "info_form": forms.get("request_info") or BodyForm(auto_id=_auto_id("request_info")),
-        "status_form": forms.get("status")
-        or StatusForm(initial={"status": claim.status}, auto_id=_auto_id("status")),
-        "escalate_form": forms.get("escalate") or ReasonForm(auto_id=_auto_id("escalate")),
-        "priority_form": forms.get("priority")
-        or PriorityForm(initial={"priority": claim.priority}, auto_id=_auto_id("priority")),
-        "tag_form": forms.get("tag") or TagForm(auto_id=_auto_id("tag")),
-        "merge_form": forms.get("merge") or MergeForm(auto_id=_auto_id("merge")),
-        "assign_form": forms.get("assign") or AssignForm(auto_id=_auto_id("assign")),
-        "tags": list(claim.tags.order_by("name")),
+        "urls": {
+            "presence": f"{ticket_url}presence/",
+            "timeline": f"{ticket_url}timeline/",
+            **{action: f"{ticket_url}{action}/" for action in ACTIONS},
+        },
+        "action_forms": forms,  # only a form sent back with errors: its <details> opens
+        "fields": {  # every action's form but take's, which has no fields
+            action: form_fields_html(
+                form_class,
+                auto_id=_auto_id(action),
+                initial=_blank_initial(action, claim),
+                bound=forms.get(action),
+            )
+            for action, (form_class, _act, _done) in ACTIONS.items()
+            if action != "take"
+        },
+        "tags": list(claim.tags.order_by("name").values_list("name", flat=True)),
         "may_take": claim.assignee_id is None and claim.is_open,
         "is_mine": claim.assignee_id == agent.pk,
     }
@@ -283,7 +305,11 @@ def presence(request: HttpRequest, reference: str) -> HttpResponse:
 def timeline(request: HttpRequest, reference: str) -> HttpResponse:
     """The workspace's timeline, polled so a customer's new message shows without a reload."""
     claim = _get_claim(request, reference)
-    return render(request, "agent/_timeline.html", {"events": q.full_timeline(claim), "claim": claim})
+    return render(
+        request,
+        "agent/_timeline.html",
+        {"events": desk.timeline_entries(claim), "claim": claim},
+    )
 
 
 @agent_required
@@ -414,7 +440,8 @@ def ticket_action(request: HttpRequest, reference: str, action: str) -> HttpResp
             messages.success(request, done)
             return redirect("agent:ticket", reference=claim.reference)
     claim = _get_claim(request, reference)
-    return _render_ticket(request, claim, status=400, **{action: form})
+    # The form travels in a dict: an action named "status" must not collide with the status code.
+    return _render_ticket(request, claim, status=400, forms={action: form})
 
 
 # --- supervisor -----------------------------------------------------------------------------------------
