@@ -59,6 +59,13 @@ run: install
 	$(PY) manage.py shell --no-imports --command "$$PREPARE_DEMO"
 	$(VENV)/bin/honcho start -f Procfile
 
+# pytest runs in PYTEST_WORKERS processes (pytest-xdist; 2 measured best on the 2-core reference machine).
+# Each worker has its own test database (test_<name>_gw0, ...), Redis database (the URL's number + the
+# worker's: /1 and /2 for CELERY_BROKER_URL=redis://.../1) and var/ folder (helpdesk/settings_test.py).
+# PYTEST_WORKERS=0 runs in this process; PYTEST_ARGS are passed last, so "-n 4" there wins as well.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS)
+
 test: install
 	$(DEV) $(PY) manage.py compile_catalogues
 	$(VENV)/bin/ruff check .
@@ -66,13 +73,13 @@ test: install
 	$(DEV) $(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports --no-cache
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite on the embedded default `make run` uses (SQLite, in-memory broker): the same tests minus the
 # browser tests and those that need a real PostgreSQL or Redis (marked `services`).
 test-sqlite: install
 	env -u DATABASE_URL -u TEST_DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u REQUIRE_SERVICES \
-	  $(VENV)/bin/pytest --ignore=tests/e2e -m "not services" $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest --ignore=tests/e2e -m "not services" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

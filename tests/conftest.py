@@ -28,12 +28,14 @@ def pytest_configure(config: pytest.Config) -> None:
             "The suite runs on helpdesk.settings_test (pyproject.toml names it); "
             f"DJANGO_SETTINGS_MODULE is {os.environ.get('DJANGO_SETTINGS_MODULE')!r}: unset it."
         )
+    if not hasattr(config, "workerinput"):  # the main process, before any xdist worker starts
+        _compile_catalogues()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_catalogues() -> None:
+def _compile_catalogues() -> None:
     """Plain ``pytest`` on a fresh clone works: compile the catalogues (.po → .mo) that git does not keep,
-    once per session before the first test activates a language (only stale or missing ones are rebuilt)."""
+    before the first test activates a language (only stale or missing ones are rebuilt). Under ``pytest -n``
+    only the main process does it, before it starts the workers, so no two processes write the same file."""
     from django.core.management import call_command
     from django.utils.translation import trans_real
 

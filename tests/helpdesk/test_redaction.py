@@ -148,9 +148,11 @@ def test_checksum_valid_id_numbers_are_never_stored(place, birth, sequence, befo
 def test_pathological_input_stays_fast():
     import time
 
-    started = time.perf_counter()
+    # CPU time of this thread: the redactor's own work (a regex that backtracks), not the share of the
+    # machine other processes leave it (pytest -n, a busy CI host).
+    started = time.thread_time()
     redact(" ".join(["7"] * 2500))
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 def test_two_cards_in_one_run_are_both_masked():
@@ -341,9 +343,9 @@ def test_any_number_labelled_as_an_order_number_is_kept_exactly(data, before, af
 def test_many_short_numbers_and_invisible_characters_stay_fast():
     import time
 
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time, as above
     redact("订单号 1a" * 5000 + "\u200b7" * 5000)
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 def test_an_order_word_inside_another_word_is_no_label():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from django.db import connection
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 180
 
 
 def database_url_for_worker() -> str:
@@ -35,7 +37,8 @@ def start_worker(
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("TEST_DATABASE_URL", None)
-    return subprocess.Popen(
+    hostname = f"{queue}-{time.monotonic_ns()}@{socket.gethostname()}"
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -51,7 +54,7 @@ def start_worker(
             "--without-heartbeat",
             "-l",
             "WARNING",
-            f"--hostname={queue}-{time.monotonic_ns()}@%h",
+            f"--hostname={hostname}",
         ],
         cwd=ROOT,
         env=env,
@@ -59,6 +62,17 @@ def start_worker(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # A test's deadlines are for the work it sends, not for the worker's start-up (imports, Django set-up),
+    # which takes far longer on a busy machine (pytest -n, CI): wait until the worker answers a ping.
+    from helpdesk.celery import app
+
+    def ready() -> bool:
+        return bool(app.control.ping(destination=[hostname], timeout=0.5))
+
+    if not wait_until(ready, timeout=STARTUP_TIMEOUT, process=worker):
+        stop_worker(worker)
+        raise AssertionError(f"the worker did not start within {STARTUP_TIMEOUT} s")
+    return worker
 
 
 def stop_worker(worker: subprocess.Popen[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import polib
@@ -19,6 +20,10 @@ class Command(BaseCommand):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                # Written aside and renamed into place: a process reading the catalogue meanwhile (a test
+                # run, `make run`) sees the old file or the new one, never half of one.
+                partial = mo_path.with_name(f".{mo_path.stem}-{os.getpid()}.mo")  # git ignores *.mo
+                polib.pofile(str(po_path)).save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 count += 1
         self.stdout.write(f"Compiled {count} catalogue(s).")
