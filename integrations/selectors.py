@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import Platform
 from helpdesk.models import User
 from integrations.models import EventType, OrderFact, Outreach, OutreachOrder
 from tickets.models import Claim, ClaimStatus
@@ -92,16 +93,32 @@ def high_complaint_merchants(*, limit: int = 100) -> list[MerchantRate]:
 # --- triage ----------------------------------------------------------------------------------------------
 def triage_extras_for(*, customer_id: int, platform_id: int, order_number: str) -> dict[str, Any]:
     """What the platform told us about this order, as ``tickets.triage.urgency.TriageInput`` fields."""
+    # Whether there is a fact and an outreach, in one query (most orders have neither); the fact is read
+    # only when there is one.
+    known = (
+        Platform.objects.filter(pk=platform_id)
+        .annotate(
+            has_fact=Exists(OrderFact.objects.filter(platform_id=platform_id, order_number=order_number)),
+            proactive=Exists(
+                OutreachOrder.objects.filter(
+                    outreach__customer_id=customer_id,
+                    outreach__platform_id=platform_id,
+                    order_number=order_number,
+                )
+            ),
+        )
+        .values_list("has_fact", "proactive")
+        .first()
+    )
+    has_fact, proactive = known or (False, False)
     extras: dict[str, Any] = {}
-    fact = order_fact_for(platform_id=platform_id, order_number=order_number)
+    fact = order_fact_for(platform_id=platform_id, order_number=order_number) if has_fact else None
     if fact is not None:
         extras["platform_confirmed_failed"] = fact.confirms_failed_paid_topup
         if fact.merchant:
             rates = merchant_rates(platform_id=platform_id, merchant=fact.merchant)
             extras["merchant_high_complaints"] = any(row.is_high for row in rates)
-    extras["proactive"] = OutreachOrder.objects.filter(
-        outreach__customer_id=customer_id, outreach__platform_id=platform_id, order_number=order_number
-    ).exists()
+    extras["proactive"] = proactive
     return extras
 
 

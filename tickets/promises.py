@@ -256,9 +256,17 @@ def promise_record(
     return event
 
 
+def promises_of_clocks(claim: Claim, now: datetime) -> list[ClaimEvent]:
+    """The first-reply and resolution promises as they stand now, unsaved (filing writes them together
+    with its other timeline entries, in one statement)."""
+    due = {FIRST_RESPONSE: claim.first_response_due_at, RESOLUTION: claim.resolution_due_at}
+    if claim.first_responded_at is not None:
+        due[FIRST_RESPONSE] = None  # answered: no first-reply promise left to state
+    return [promise_event(claim, target=t, state=PENDING, due=at, now=now) for t, at in due.items() if at]
+
+
 def promises_record_clocks(claim: Claim, now: datetime) -> None:
-    """The first-reply and resolution promises as they stand now (filed, or moved on after a pause)."""
-    if claim.first_responded_at is None and claim.first_response_due_at is not None:
-        promise_record(claim, target=FIRST_RESPONSE, state=PENDING, due=claim.first_response_due_at, now=now)
-    if claim.resolution_due_at is not None:
-        promise_record(claim, target=RESOLUTION, state=PENDING, due=claim.resolution_due_at, now=now)
+    """The first-reply and resolution promises as they stand now (moved on after a pause)."""
+    events = promises_of_clocks(claim, now)
+    if events:
+        ClaimEvent.objects.bulk_create(events)

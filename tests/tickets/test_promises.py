@@ -74,6 +74,12 @@ def test_the_standard_policy_promises_a_resolution_in_three_working_days(login_a
     assert "We will call you" not in html  # no call-back promised unasked
     promised = ClaimEvent.objects.filter(claim=claim, kind=EventKind.SLA_PROMISE)
     assert {e.data["target"] for e in promised} == {"first_response", "resolution"}
+    timeline = ClaimEvent.objects.filter(claim=claim).order_by("id")  # the promises follow the filing
+    assert [(e.kind, e.data.get("target")) for e in timeline] == [
+        (EventKind.FILED, None),
+        (EventKind.SLA_PROMISE, "first_response"),
+        (EventKind.SLA_PROMISE, "resolution"),
+    ]
 
 
 def test_the_urgent_policy_promises_a_reply_in_fifteen_minutes(login_as, platform, customer):

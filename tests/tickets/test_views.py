@@ -271,6 +271,62 @@ def test_the_claim_page_uses_a_constant_number_of_queries(login_as, customer, pl
     assert few <= 7
 
 
+@pytest.fixture
+def reference_data_cached(settings):
+    """Platforms, problem types, claim rules and routing kept per process, as in production."""
+    from tickets import reference_data
+
+    settings.CLAIM_REFERENCE_DATA_TTL = 60
+    reference_data.forget()
+    yield
+    reference_data.forget()
+
+
+# Signed-in session (session, user), the form's filing rate, triage's reads (the customer's run of
+# failures; the platform's facts and outreach about the order), then one transaction: the claim, its SLA
+# check, its timeline entries, the audit entry and the outbox row.
+FORM_FILING_QUERIES = [
+    "session",
+    "user",
+    "rate",
+    "failures",
+    "order facts",
+    *["begin", *["insert"] * 5, "commit"],
+]
+
+
+def test_filing_through_the_form_takes_a_fixed_number_of_queries(
+    login_as, customer, platform, reference_data_cached
+):
+    client = login_as(customer)
+    assert client.post("/claims/new/", form_data(platform, order_number="QB00")).status_code == 302  # warm
+    ClaimFactory.create_batch(5, customer=customer, platform=platform)
+    data = form_data(platform, order_number="QB01")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/claims/new/", data)
+    assert response.status_code == 302 and response["Location"].startswith("/claims/")
+    assert len(ctx.captured_queries) == len(FORM_FILING_QUERIES), [
+        q["sql"][:80] for q in ctx.captured_queries
+    ]
+
+
+def test_the_form_refuses_a_closed_platform_also_from_the_cache(
+    login_as, customer, platform, reference_data_cached
+):
+    from contacts.models import PlatformStatus
+    from tickets import reference_data
+
+    client = login_as(customer)
+    platform.status = PlatformStatus.CLOSED
+    platform.save(update_fields=["status"])
+    reference_data.forget()
+    for value in (str(platform.pk), "999999", "x", "1.5", str(10**30)):
+        response = client.post("/claims/new/", {**form_data(platform), "platform": value})
+        assert response.status_code == 400, value
+        assert "platform" in response.context["form"].errors
+    assert not Claim.objects.exists()
+
+
 def test_internal_notes_never_reach_the_customer(login_as, customer, platform, agent):
     claim = ClaimFactory(customer=customer, platform=platform)
     ClaimEvent.objects.create(claim=claim, kind="internal_note", is_internal=True, body="客户疑似重复索赔")

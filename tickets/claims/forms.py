@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Platform, PlatformStatus, ProblemType
 from helpdesk.phones import normalize_personal_phone
+from tickets.claims import selectors
 from tickets.models import ContactChannel, DesiredOutcome, PaymentChannel
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/]{2,63}$")
@@ -80,15 +82,42 @@ class ProblemTypeSelect(forms.Select):
         return option
 
 
+class CachedChoiceField(forms.ModelChoiceField):
+    """A choice sent by primary key and resolved through the per-process reference-data cache (no query
+    per claim filed); the queryset still lists the options."""
+
+    def __init__(self, *args: Any, lookup: Callable[[int], Model | None], **kwargs: Any) -> None:
+        self.lookup = lookup
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Model | None:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            found = self.lookup(int(str(value)))
+        except ValueError:
+            found = None
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+
 class ClaimForm(forms.Form):
-    platform = forms.ModelChoiceField(
-        label=_("Platform"), queryset=Platform.objects.none(), empty_label=_("Choose the platform")
+    platform = CachedChoiceField(
+        label=_("Platform"),
+        queryset=selectors.filing_platforms().none(),
+        empty_label=_("Choose the platform"),
+        lookup=selectors.cached_platform_by_id,
     )
-    problem_type = forms.ModelChoiceField(
+    problem_type = CachedChoiceField(
         label=_("What went wrong"),
-        queryset=ProblemType.objects.none(),
+        queryset=selectors.filing_problem_types().none(),
         empty_label=_("Choose a problem type"),
         widget=ProblemTypeSelect,
+        lookup=selectors.cached_problem_type_by_id,
     )
     order_number = forms.CharField(
         label=_("Order number"),
@@ -160,9 +189,8 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        platforms = Platform.objects.exclude(status=PlatformStatus.CLOSED).order_by("name")
-        self.fields["platform"].queryset = platforms  # type: ignore[attr-defined]
-        self.fields["problem_type"].queryset = ProblemType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["platform"].queryset = selectors.filing_platforms().order_by("name")  # type: ignore[attr-defined]
+        self.fields["problem_type"].queryset = selectors.filing_problem_types()  # type: ignore[attr-defined]
 
     def clean_order_number(self) -> str:
         return clean_identifier(self.cleaned_data.get("order_number", ""), required=False)

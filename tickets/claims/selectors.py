@@ -94,6 +94,15 @@ def active_policies() -> list[PlatformClaimPolicy]:
     return list(PlatformClaimPolicy.objects.exclude(rule_zh="", rule_en=""))
 
 
+def filing_platforms() -> QuerySet[Platform]:
+    """The platforms a claim can be filed against (the form's choices, the API's slugs)."""
+    return Platform.objects.exclude(status=PlatformStatus.CLOSED)
+
+
+def filing_problem_types() -> QuerySet[ProblemType]:
+    return ProblemType.objects.filter(is_active=True)
+
+
 # Platforms, problem types and their rules are reference data: kept per process (tickets.reference_data).
 def cached_policy_for(platform_id: int, problem_type_id: int) -> PlatformClaimPolicy | None:
     return reference_data.cached(
@@ -102,13 +111,22 @@ def cached_policy_for(platform_id: int, problem_type_id: int) -> PlatformClaimPo
 
 
 def cached_platform(slug: str) -> Platform | None:
-    return reference_data.cached(
-        f"platform:{slug}",
-        lambda: Platform.objects.exclude(status=PlatformStatus.CLOSED).filter(slug=slug).first(),
-    )
+    return reference_data.cached(f"platform:{slug}", lambda: filing_platforms().filter(slug=slug).first())
 
 
 def cached_problem_type(slug: str) -> ProblemType | None:
     return reference_data.cached(
-        f"problem_type:{slug}", lambda: ProblemType.objects.filter(slug=slug, is_active=True).first()
+        f"problem_type:{slug}", lambda: filing_problem_types().filter(slug=slug).first()
+    )
+
+
+def cached_platform_by_id(platform_id: int) -> Platform | None:
+    return reference_data.cached(
+        f"platform#{platform_id}", lambda: filing_platforms().filter(pk=platform_id).first()
+    )
+
+
+def cached_problem_type_by_id(problem_type_id: int) -> ProblemType | None:
+    return reference_data.cached(
+        f"problem_type#{problem_type_id}", lambda: filing_problem_types().filter(pk=problem_type_id).first()
     )

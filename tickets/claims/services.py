@@ -26,7 +26,7 @@ from tickets.claims.references import claim_subject, new_reference
 from tickets.claims.selectors import cached_policy_for, can_reopen, open_claim_for
 from tickets.evidence.services import create_evidence, discard_files, store_files, unique_by_hash
 from tickets.models import Claim, ClaimEvent, ClaimStatus, EventKind, Evidence
-from tickets.promises import promises_record_clocks
+from tickets.promises import promises_of_clocks, promises_record_clocks
 from tickets.sla.clock import sla_on_customer_reply, sla_on_status_change, sla_schedule, sla_start
 from tickets.triage import urgency
 from tickets.triage.routing import RoutingFacts, route
@@ -92,7 +92,6 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
         )
     texts, kinds = redact_fields({name: getattr(data, name) for name in _REDACTED_TEXT_FIELDS})
     kinds |= data.redacted_kinds
-    # No "is there an open claim?" query first: the partial unique index answers that on insert.
     now = timezone.now()
     policy = cached_policy_for(data.platform.pk, data.problem_type.pk)
     late_reason = lateness(policy, data.access_lost_at or data.paid_at, now)
@@ -151,16 +150,13 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
     )
     sla_start(claim, now)  # due times from the cached SLA policies: no query
     stored = store_files(files)
+    inserted = False
     try:
+        # The claim's INSERT is the block's first statement, so a duplicate rolls back nothing else and
+        # needs no savepoint of its own (the block is one when the caller holds a transaction).
         with transaction.atomic():
-            try:
-                with transaction.atomic():  # savepoint: a racing duplicate must not poison the transaction
-                    claim.save(force_insert=True)
-            except IntegrityError:
-                existing = open_claim_for(customer, data.platform, data.order_number)
-                if existing is not None:
-                    raise DuplicateOpenClaim(existing) from None
-                raise
+            claim.save(force_insert=True)
+            inserted = True
             sla_schedule([claim])  # when the SLA sweep must first look at it (tickets.sla.clock)
             events = [ClaimEvent(claim=claim, kind=EventKind.FILED, actor=customer, created_at=now)]
             evidence_rows = create_evidence(claim, customer, stored) if stored else []
@@ -175,7 +171,8 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                         created_at=now,
                     )
                 )
-            ClaimEvent.objects.bulk_create(events)
+            # The SLA_PROMISE entries the customer reads go in the same statement, after the others.
+            ClaimEvent.objects.bulk_create([*events, *promises_of_clocks(claim, now)])
             claim.created_events = events  # type: ignore[attr-defined]  # the response needs no re-read
             audit_record(
                 actor=customer,
@@ -191,8 +188,14 @@ def claim_create(*, customer: User, data: ClaimInput, evidence: list[CleanUpload
                 },
             )
             outbox_write(event="claim.filed", payload={"claim_id": claim.pk})
-            promises_record_clocks(claim, now)  # the SLA_PROMISE timeline entries the customer reads
             callback_for_new_claim(claim, now)  # high-value claims: a proactive call-back
+    except IntegrityError:
+        discard_files(stored)
+        # No "is there an open claim?" query first: the partial unique index answers that on insert.
+        existing = None if inserted else open_claim_for(customer, data.platform, data.order_number)
+        if existing is not None:
+            raise DuplicateOpenClaim(existing) from None
+        raise
     except BaseException:
         discard_files(stored)
         raise

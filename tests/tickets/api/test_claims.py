@@ -262,6 +262,31 @@ def test_filing_is_throttled(api, platform, settings):
         cache.clear()
 
 
+def test_filing_through_the_api_takes_a_fixed_number_of_queries(customer, platform, settings):
+    """The token (with its account), triage's reads (the customer's run of failures; the platform's facts
+    and outreach about the order), then one transaction: the claim, its SLA check, its timeline entries, the
+    audit entry and the outbox row. Reference data is cached per process, as in production."""
+    from django.test.utils import CaptureQueriesContext
+
+    from helpdesk.api_tokens import api_token_issue
+    from tickets import reference_data
+
+    settings.CLAIM_REFERENCE_DATA_TTL = 60
+    reference_data.forget()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=customer, otp_verified=False)[1]}")
+    try:
+        assert client.post("/api/v1/claims/", body(order_number="QB00"), format="json").status_code == 201
+        ClaimFactory.create_batch(5, customer=customer, platform=platform)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post("/api/v1/claims/", body(order_number="QB01"), format="json")
+        assert response.status_code == 201, response.json()
+        assert len(ctx.captured_queries) == 1 + 2 + 7, [q["sql"][:80] for q in ctx.captured_queries]
+        assert [event["kind"] for event in response.json()["timeline"]] == ["filed"]
+    finally:
+        reference_data.forget()
+
+
 def test_the_claims_api_is_in_the_schema(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/claims/" in schema and "Idempotency-Key" in schema
