@@ -467,12 +467,12 @@ def queue_for_agent(
         # of the claims, 50,000 claims to read (or every trigram candidate), ten times the page's own cost.
         # The page says "50+" instead: more than a page match, which is what the agent needs to know.
         estimate, capped = len(rows), True
-    elif _only_a_view(filters):
-        # The queue as a saved view shows it ("all" without one): its count is the views bar's, shared for a
-        # few seconds (tickets.desk.workspace.view_counts), so paging and refreshing do not count again.
-        from tickets.desk.workspace import VIEW_SLUGS, view_counts
+    elif (view := _same_as_a_view(filters)) is not None:
+        # The claims of a saved view ("all" without one): its count is the views bar's, shared for a few
+        # seconds (tickets.desk.workspace.view_counts), so paging and refreshing do not count again.
+        from tickets.desk.workspace import view_counts
 
-        counted = view_counts(agent, now)[filters.view if filters.view in VIEW_SLUGS else "all"]
+        counted = view_counts(agent, now)[view]
         estimate, capped = min(counted, ESTIMATE_CAP), counted > ESTIMATE_CAP
     else:
         # Bounded, and in queue order: the planner walks the same index as the page and stops at the cap
@@ -488,20 +488,42 @@ def queue_for_agent(
     )
 
 
-def _only_a_view(filters: QueueFilters) -> bool:
-    """No filter but (at most) a saved view: the sort does not change which claims match."""
-    return not (
-        filters.team
-        or filters.platform
-        or filters.problem_type
-        or filters.priority
-        or filters.status
-        or filters.mine
-        or filters.unassigned
-        or filters.sla
-        or filters.late
-        or filters.q
-    )
+# One filter on its own that selects exactly a saved view's claims (tickets.desk.workspace.view_condition).
+_FILTER_AS_VIEW = {
+    ("mine", True): "mine",
+    ("unassigned", True): "unassigned",
+    ("sla", "breached"): "breached",
+    ("sla", "at_risk"): "at_risk",
+    ("status", ClaimStatus.WAITING_ON_PLATFORM.value): "waiting_platform",
+    ("status", ClaimStatus.WAITING_ON_CUSTOMER.value): "waiting_customer",
+}
+_FILTER_NAMES = (
+    "team",
+    "platform",
+    "problem_type",
+    "priority",
+    "status",
+    "mine",
+    "unassigned",
+    "sla",
+    "late",
+    "q",
+)
+
+
+def _same_as_a_view(filters: QueueFilters) -> str | None:
+    """The saved view whose claims these filters select, if one does: none set but a view (or none at all:
+    "all"), or one filter that is a view on its own (the "Mine" box is the "Mine" view). The sort does not
+    change which claims match."""
+    from tickets.desk.workspace import VIEW_SLUGS
+
+    used = [(name, getattr(filters, name)) for name in _FILTER_NAMES if getattr(filters, name)]
+    view = filters.view if filters.view in VIEW_SLUGS else ""
+    if not used:
+        return view or "all"
+    if len(used) == 1 and not view:
+        return _FILTER_AS_VIEW.get(used[0])
+    return None
 
 
 def _attach_tag_names(claims: list[QueueClaim]) -> None:
