@@ -104,7 +104,7 @@ def test_with_no_ttl_every_request_reads_the_version(clock, settings, django_ass
 
 
 @pytest.fixture
-def platform(directory_admin) -> Platform:
+def platform(admin_a) -> Platform:
     """Transactional tests start from an empty database (no problem types for the demo): one platform."""
     platform = PlatformFactory(name="星云卡盟", slug="xingyun")
     _committed_bump()
@@ -117,19 +117,15 @@ def _page(client) -> str:
     return response.content.decode()
 
 
-def test_an_anonymous_page_changes_at_once_after_a_change_in_this_process(
-    client, clock, platform, directory_admin
-):
+def test_an_anonymous_page_changes_at_once_after_a_change_in_this_process(client, clock, platform, admin_a):
     assert "星云卡盟" in _page(client) and "星云卡盟旗舰" not in _page(client)
-    services.platform_save(actor=directory_admin, platform=platform, name="星云卡盟旗舰", slug="xingyun")
+    services.platform_save(actor=admin_a, platform=platform, name="星云卡盟旗舰", slug="xingyun")
     assert "星云卡盟旗舰" in _page(client)
 
 
-def test_another_process_s_change_reaches_the_page_within_the_ttl(
-    client, clock, platform, directory_admin, settings
-):
+def test_another_process_s_change_reaches_the_page_within_the_ttl(client, clock, platform, admin_a, settings):
     assert "星云卡盟旗舰" not in _page(client)
-    services.platform_save(actor=directory_admin, platform=platform, name="星云卡盟旗舰", slug="xingyun")
+    services.platform_save(actor=admin_a, platform=platform, name="星云卡盟旗舰", slug="xingyun")
     # As a process that did not make the change sees it: the old number kept, then the TTL runs out.
     versioning._kept.put(versioning.Version(1, versioning._EPOCH), versioning._kept.generation, clock.now + 1)
     assert versioning.current().number == 1
