@@ -282,11 +282,18 @@ def _delimiter_form(ch: str) -> bool:
     delimiter to the URL parser, which keeps it in the host, where UTS-46 maps it to the ASCII one, a
     forbidden host code point, and the browser refuses the whole link. Chinese prose punctuation (``：``
     ``？``) stays prose."""
-    return (
-        not ch.isascii()
-        and ch not in _PROSE_PUNCTUATION
-        and unicodedata.normalize("NFKC", ch) in ("@", ":", "/", "\\", "?", "#", "%", "[", "]")
-    )
+    if ch.isascii() or ch in _PROSE_PUNCTUATION:
+        return False
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded in ("@", ":", "/", "\\", "?", "#", "%", "[", "]"):
+        return True
+    # A dot UTS-46 does not map to "." but refuses (``﹒`` ``․``): the browser refuses the whole host too.
+    if folded == ".":
+        try:
+            idna.uts46_remap(ch, std3_rules=False, transitional=False)
+        except idna.IDNAError:
+            return True
+    return False
 
 
 def _glued(text: str, start: int) -> str:
