@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "helpdesk.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, the policy built once
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -514,6 +514,9 @@ PUBLIC_CACHE_STALE = env.integer("PUBLIC_CACHE_STALE", 30, minimum=0, maximum=86
 # Checker answers are kept in Django's cache this long at most (keyed by the directory version, so a
 # change never leaves one behind; a counted report leaving the window ends its answer's life earlier).
 CHECKER_CACHE_TTL = env.duration("CHECKER_CACHE_TTL", timedelta(minutes=10))
+# How long a process keeps the directory version it read (contacts.versioning): other processes see a
+# change at most this long after it commits; the process that made it, at once. At most one second.
+DIRECTORY_VERSION_TTL = min(env.duration("DIRECTORY_VERSION_TTL", timedelta(seconds=1)), timedelta(seconds=1))
 
 # --- Claims (tickets) -------------------------------------------------------------------------------
 # A resolved claim can be reopened by its customer for this long.

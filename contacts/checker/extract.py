@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import idna
 from publicsuffixlist import PublicSuffixList
 
 MAX_QUERY_CHARS = 2000
@@ -263,22 +264,76 @@ class _Token:
     glued: str = ""
 
 
+@lru_cache(maxsize=4096)
+def _ignored(ch: str) -> bool:
+    """A code point IDNA (UTS-46) deletes from a host: soft hyphen, joiners, variation selectors, fillers.
+    Invisible, and no separator to a browser: ``官网\u00adxingyunka.cn`` opens ``官网xingyunka.cn``."""
+    if ch.isascii() or ch.isspace():
+        return False
+    try:
+        return idna.uts46_remap(ch, std3_rules=False, transitional=False) == ""
+    except idna.IDNAError:
+        return False
+
+
+@lru_cache(maxsize=4096)
+def _delimiter_form(ch: str) -> bool:
+    """A compatibility form of a URL delimiter (``＠`` ``﹫`` ``／`` ``＼`` ``＃`` ``﹕`` ``％``…): no
+    delimiter to the URL parser, which keeps it in the host, where UTS-46 maps it to the ASCII one, a
+    forbidden host code point, and the browser refuses the whole link. Chinese prose punctuation (``：``
+    ``？``) stays prose."""
+    if ch.isascii() or ch in _PROSE_PUNCTUATION:
+        return False
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded in ("@", ":", "/", "\\", "?", "#", "%", "[", "]"):
+        return True
+    # A dot UTS-46 does not map to "." but refuses (``﹒`` ``․``): the browser refuses the whole host too.
+    if folded == ".":
+        try:
+            idna.uts46_remap(ch, std3_rules=False, transitional=False)
+        except idna.IDNAError:
+            return True
+    return False
+
+
 def _glued(text: str, start: int) -> str:
     """The run of letters and digits (ideographs, kana, hangul, any script) and hyphens written directly
     before ``start`` with no white space or punctuation between: what a linkifier that accepts IRI
     characters in a domain label (Android's ``Patterns.AUTOLINK_WEB_URL``, a browser given the whole string)
-    reads as the start of the first label. Empty when a separator comes first."""
+    reads as the start of the first label. Code points IDNA deletes are no separator. Empty when a
+    separator comes first."""
     i = start
     while i > 0:
         ch = text[i - 1]
         mark = unicodedata.category(ch).startswith("M")
-        if not (ch.isalnum() or ch == "-" or mark or _IDEOGRAPH.match(ch)):
+        if not (ch.isalnum() or ch == "-" or mark or _IDEOGRAPH.match(ch) or _ignored(ch)):
             break
         i -= 1
+    delimited = _word_with_delimiter_form(text, start)
+    if delimited:
+        return delimited
     run = text[i:start].lstrip("-")
     if run and not run.isascii():
         return run
     return _word_before(text, start)
+
+
+def _word_with_delimiter_form(text: str, start: int) -> str:
+    """The word written before ``start`` when it ends in a compatibility form of a URL delimiter (tabs and
+    line breaks, which WHATWG drops, and code points IDNA deletes in between):
+    ``user:pass<tab>＠kf.example.cn`` is no link to ``kf.example.cn`` for a browser,
+    which reads ``user:pass＠kf.example.cn`` and refuses it (``＠`` becomes a forbidden
+    ``@`` in the host). Empty otherwise."""
+    i = start
+    while i > 0 and (text[i - 1] in _LINE_BREAKS or _ignored(text[i - 1])):
+        i -= 1  # a line break after "＠" joins, as after "@" (``_joins``)
+    if i == 0 or not _delimiter_form(text[i - 1]):
+        return ""
+    while (
+        i > 0 and text[i - 1] not in _PROSE_PUNCTUATION and (text[i - 1] == "\t" or not text[i - 1].isspace())
+    ):
+        i -= 1
+    return re.sub(r"[\t\n\r]", "", text[i:start])
 
 
 _HOST_THEN_SLASH = re.compile(r"[A-Za-z0-9%\[\]\-_.:@]+[/\\]")
