@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import claim_platform
+from tests.factories import TeamFactory, claim_platform, join_team
 from tests.support.tickets import ensure_problem_types
 
 
@@ -30,3 +30,14 @@ def _fresh_draft_allowances():
 def platform(db):
     ensure_problem_types()  # transactional tests flush the data migration's rows
     return claim_platform()
+
+
+@pytest.fixture
+def team(db, platform):
+    """The agent's team in the desk's tests (queue, workspace, search, supervisor)."""
+    return TeamFactory(slug="topups", name="Top-ups")
+
+
+@pytest.fixture
+def team_agent(agent, team):
+    return join_team(agent, team)

@@ -31,18 +31,8 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
-@pytest.fixture
 def other_team(db):
     return TeamFactory(slug="accounts", name="Accounts")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 @pytest.fixture

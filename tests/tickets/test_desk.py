@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import ClaimEventFactory, ClaimFactory, TeamFactory, join_team
+from tests.factories import ClaimEventFactory, ClaimFactory
 from tickets.desk import queue as q
 from tickets.desk import workspace as desk
 from tickets.models import Callback, CallbackAttempt, ClaimStatus
@@ -20,16 +20,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 def pending_callback(claim, **kwargs):

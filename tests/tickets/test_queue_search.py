@@ -8,31 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ClaimFactory, TeamFactory, join_team
+from tests.factories import ClaimFactory, TeamFactory
 from tickets.desk import queue as q
 from tickets.models import Claim, ClaimStatus
 
 BROAD = "仍未到账"  # in every factory claim's description
 RARE = "独一无二的描述"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 @pytest.fixture

@@ -14,30 +14,11 @@ from django.utils import translation
 from django.utils.timesince import timesince, timeuntil
 from rest_framework.test import APIClient
 
-from tests.factories import ClaimFactory, PlatformFactory, TeamFactory, join_team
+from tests.factories import ClaimFactory, PlatformFactory, TeamFactory
 from tickets.desk import queue as q
 from tickets.desk.labels import staff_event_label, staff_status_label
 from tickets.models import ClaimStatus, EventKind, Tag
 from tickets.templatetags.desk import elapsed, left_until
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.models import User
-from tests.factories import ClaimFactory, TeamFactory, join_team
+from tests.factories import ClaimFactory, TeamFactory
 from tests.support.tickets import ensure_problem_types
 from tickets.desk import queue as q
 from tickets.desk import services as svc
@@ -26,28 +26,9 @@ from tickets.models import OPEN_STATUSES, Claim, ClaimStatus, OpenClaimTally, Pr
 OPEN = sorted(s.value for s in OPEN_STATUSES)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
 @pytest.fixture
 def other_team(db):
     return TeamFactory(slug="accounts", name="Accounts")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 def plain_figures(now) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import ClaimEventFactory, ClaimFactory, MacroFactory, TeamFactory, join_team
+from tests.factories import ClaimEventFactory, ClaimFactory, MacroFactory
 from tickets.desk import queue as q
 from tickets.desk import workspace as desk
 from tickets.desk.forms import (
@@ -47,25 +47,6 @@ TEMPLATE_TIMELINE = """{% load i18n desk %}<ol class="timeline agent-timeline" d
   {% endfor %}
 </ol>
 """  # noqa: E501
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def team(db, platform):
-    return TeamFactory(slug="topups", name="Top-ups")
-
-
-@pytest.fixture
-def team_agent(agent, team):
-    return join_team(agent, team)
 
 
 def busy_claim(team, customer, events: int = 50, files: int = 10):
