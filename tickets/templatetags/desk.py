@@ -67,7 +67,14 @@ SHORT_SPAN = timedelta(days=27)
 @lru_cache(maxsize=8192)
 def _short_span(language: str | None, minutes: int, depth: int) -> str:
     """``elapsed`` for a span under SHORT_SPAN, from its whole minutes (every unit is whole minutes)."""
-    partials = [minutes // 10080, minutes // 1440 % 7, minutes // 60 % 24, minutes % 60]
+    return _span_words(
+        language, [0, 0, minutes // 10080, minutes // 1440 % 7, minutes // 60 % 24, minutes % 60], depth
+    )
+
+
+def _span_words(language: str | None, partials: list[int], depth: int) -> str:
+    """timesince's words for (years, months, weeks, days, hours, minutes): the first ``depth`` units from the
+    largest non-zero one, stopping at a zero; "0 minutes" when all are zero."""
     first = next((i for i, value in enumerate(partials) if value), None)
     if first is None:
         return _unit_words(language, "minute", 0)
@@ -75,7 +82,7 @@ def _short_span(language: str | None, minutes: int, depth: int) -> str:
     for i in range(first, min(first + depth, len(partials))):
         if not partials[i]:
             break
-        pieces.append(_unit_words(language, TIME_STRINGS_KEYS[i + 2], partials[i]))
+        pieces.append(_unit_words(language, TIME_STRINGS_KEYS[i], partials[i]))
     return _unit_separator(language).join(pieces)
 
 
@@ -123,15 +130,7 @@ def elapsed(since: datetime, until: datetime, depth: int = 2, language: str | No
         count = int(remaining // chunk)
         partials.append(count)
         remaining -= chunk * count
-    first = next((i for i, value in enumerate(partials) if value), None)
-    if first is None:
-        return _unit_words(language, "minute", 0)
-    pieces = []
-    for i in range(first, min(first + depth, len(partials))):
-        if not partials[i]:
-            break
-        pieces.append(_unit_words(language, TIME_STRINGS_KEYS[i], partials[i]))
-    return _unit_separator(language).join(pieces)
+    return _span_words(language, partials, depth)
 
 
 @register.filter
