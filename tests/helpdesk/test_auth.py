@@ -118,3 +118,23 @@ def test_each_role_can_sign_in(role, request, login_as):
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["user"] == user
+
+
+@pytest.mark.parametrize("engine", ["db", "cached_db"])
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(
+    client, customer, password, settings, engine
+):
+    """With a shared cache sessions are read from it first (cached_db, helpdesk.settings): a copied cookie, as
+    another browser tab, worker or thief would present it, must stop working at sign-out all the same."""
+    from django.test import Client
+
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
+    assert (
+        client.post("/accounts/login/", {"username": customer.email, "password": password}).status_code == 302
+    )
+    copy = Client()
+    copy.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert copy.get("/claims/").status_code == 200
+    client.post("/accounts/logout/")
+    response = copy.get("/claims/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -140,3 +140,21 @@ def test_entry_points_never_run_in_test_mode_even_with_pytest_imported():
     )
     assert direct.returncode == 0, direct.stderr
     assert "TESTING False django.core.mail.backends.console.EmailBackend filesystem://" in direct.stdout
+
+
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared():
+    """cached_db skips a query per signed-in request, but only a cache every worker shares may hold sessions:
+    with a process-local cache a sign-out in one worker would leave the session alive in the others."""
+    probe = "from django.conf import settings; print('ENGINE', settings.SESSION_ENGINE)"
+    shared = run_manage(
+        "shell",
+        "--no-imports",
+        "--command",
+        probe,
+        env={"DEBUG": "true", "CACHE_URL": "redis://127.0.0.1:6379/9"},
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert "ENGINE django.contrib.sessions.backends.cached_db" in shared.stdout
+    local = run_manage("shell", "--no-imports", "--command", probe, env={"DEBUG": "true"})
+    assert local.returncode == 0, local.stderr
+    assert "ENGINE django.contrib.sessions.backends.db\n" in local.stdout
