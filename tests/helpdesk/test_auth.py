@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk import outbox
@@ -126,8 +127,6 @@ def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(
 ):
     """With a shared cache sessions are read from it first (cached_db, helpdesk.settings): a copied cookie, as
     another browser tab, worker or thief would present it, must stop working at sign-out all the same."""
-    from django.test import Client
-
     settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
     assert (
         client.post("/accounts/login/", {"username": customer.email, "password": password}).status_code == 302
